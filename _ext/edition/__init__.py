@@ -1,0 +1,23 @@
+"""The edition's own Sphinx extension.
+
+Each module does one job; this one only wires them into Sphinx.
+"""
+
+from __future__ import annotations
+
+import sphinx
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
+
+from . import downloads, epub, figures, language, notes
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("edition_language", "en-GB", "env", str)
+    for module in (language, notes, figures, epub, downloads):
+        module.setup(app)
+    return {
+        "version": sphinx.__display_version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

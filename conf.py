@@ -1,0 +1,113 @@
+"""Sphinx configuration: the edition's metadata, and how each format is built.
+
+Everything said about the edition itself (title, author, version, date,
+identifier) is set once here; the pages, the PDF and EPUB metadata and the
+citation exports read it from here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent.resolve()
+sys.path.insert(0, str(HERE / "_ext"))
+
+# -- The edition ---------------------------------------------------------------
+
+edition_title = "The Radicalisation Enigma"
+edition_subtitle = "The Question of Islamic Migrant Extremism in Russia and Central Asia"
+edition_author = {"given": "Issy", "family": "Williams"}
+edition_contributors = "the edition’s contributors"
+edition_statement = "A scholarly edition"
+version = "1.0.0"
+release = version
+edition_date = "2026-11-25"
+edition_download_stem = "radicalisation-enigma"
+edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
+edition_language = "en-GB"
+edition_foreign_languages = {"ru": "russian"}
+edition_csl_style = "chicago-notes-bibliography-access-dates"
+
+project = f"{edition_title}: {edition_subtitle}"
+author = f"{edition_author['given']} {edition_author['family']}"
+copyright = f"{edition_date[:4]}, {edition_contributors} (edition); {author} (essay)"
+language = edition_language.replace("-", "_")  # Sphinx wants the POSIX form; it writes lang="en-GB"
+
+# -- Sources -------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "edition",
+]
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_copytext"]
+myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
+myst_heading_anchors = 3
+bibtex_bibfiles = ["refs.bib"]
+bibtex_encoding = "utf-8"
+smartquotes = False
+nitpicky = True
+
+# -- HTML ----------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = edition_title
+html_static_path = ["_static"]
+html_css_files = ["edition.css"]
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/downloads.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None
+copybutton_selector = "div.highlight pre"
+
+# -- EPUB ----------------------------------------------------------------------
+
+epub_title = project
+epub_author = author
+epub_language = edition_language
+epub_publisher = edition_contributors
+epub_copyright = copyright
+epub_identifier = edition_identifier
+epub_scheme = "uuid"
+epub_uid = "edition-uid"  # an XML id; toc.ncx gets the identifier itself (edition.epub)
+epub_basename = edition_download_stem
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]
+
+# -- LaTeX / PDF ---------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, f"{edition_download_stem}.tex", project, author, "howto", False),
+]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "polyglossia": r"""
+\usepackage{polyglossia}
+\setmainlanguage[variant=british]{english}
+\setotherlanguage{russian}
+""",
+    "fontpkg": r"""
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}
+\newfontfamily\cyrillicfont{FreeSerif}
+""",
+    "figure_align": "H",
+    "printindex": r"\footnotesize\raggedright\printindex",
+}

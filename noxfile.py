@@ -1,0 +1,141 @@
+"""Build, preview and test the edition.
+
+``nox -s build`` makes all three editions in ``_build/``; ``nox -s tests``
+runs every test. Python dependencies come from ``pyproject.toml``'s
+dependency groups, pinned with hashes in ``uv.lock``; what Debian must
+provide (TeX Live, EPUBCheck, Chromium) is installed here too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["build", "tests"]
+
+ROOT = Path(__file__).parent
+EXT = str(ROOT / "_ext")
+
+LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended"]
+TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless"]
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups exactly as ``uv.lock`` pins them (hashes checked)."""
+    uv = shutil.which("uv")
+    if uv is None:
+        session.install("uv")
+        uv = "uv"
+    args = [uv, "sync", "--locked", "--no-install-project"]
+    for group in groups:
+        args += ["--only-group", group] if group == groups[0] else ["--group", group]
+    session.run_install(
+        *args,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+    )
+
+
+def missing_debian(packages: list[str]) -> list[str]:
+    """The packages of ``packages`` that dpkg does not report as installed."""
+    missing = []
+    for package in packages:
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+        )
+        if "install ok installed" not in result.stdout:
+            missing.append(package)
+    return missing
+
+
+def ensure_debian(session: nox.Session, packages: list[str]) -> None:
+    """Install Debian packages with apt-get as root or with passwordless sudo; else say how."""
+    if shutil.which("dpkg-query") is None:
+        session.warn(f"not a Debian system: install the equivalents of {' '.join(packages)} yourself")
+        return
+    missing = missing_debian(packages)
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if os.geteuid() == 0:
+        prefix: list[str] = []
+    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0:
+        prefix = ["sudo", "-n"]
+    else:
+        session.error(f"missing Debian packages; run: sudo apt-get install -y --no-install-recommends {' '.join(missing)}")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run(*prefix, "apt-get", "update", "-qq", external=True, env=env)
+    session.run(*prefix, *command, external=True, env=env)
+
+
+def run_build(session: nox.Session, *formats: str) -> None:
+    """The one build helper: every format goes through ``edition.build``."""
+    if not formats or "pdf" in formats:
+        ensure_debian(session, LATEX_PACKAGES)
+    session.run("python", "-m", "edition.build", *formats, env={"PYTHONPATH": EXT})
+
+
+@nox.session(default=True)
+def build(session: nox.Session) -> None:
+    """Build the HTML, PDF and EPUB editions into _build/ (the PDF and EPUB also beside the HTML)."""
+    install_groups(session, "build")
+    run_build(session)
+
+
+@nox.session(default=False)
+def html(session: nox.Session) -> None:
+    """Build only the HTML edition."""
+    install_groups(session, "build")
+    run_build(session, "html")
+
+
+@nox.session(default=False)
+def pdf(session: nox.Session) -> None:
+    """Build only the PDF edition (xelatex)."""
+    install_groups(session, "build")
+    run_build(session, "pdf")
+
+
+@nox.session(default=False)
+def epub(session: nox.Session) -> None:
+    """Build only the EPUB edition."""
+    install_groups(session, "build")
+    run_build(session, "epub")
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Live preview of the HTML at http://127.0.0.1:8000, rebuilt on every save."""
+    install_groups(session, "serve")
+    session.run(
+        "sphinx-autobuild",
+        "-c", str(ROOT),
+        "--watch", str(ROOT / "refs.bib"),
+        "--watch", EXT,
+        "--host", "127.0.0.1",
+        "-n", "--keep-going",
+        str(ROOT / "edition"),
+        str(ROOT / "_build" / "preview"),
+        *session.posargs,
+        env={"PYTHONPATH": EXT},
+    )
+
+
+@nox.session(default=True)
+def tests(session: nox.Session) -> None:
+    """Run every test: unit tests on small Sphinx roots, then the real edition built once."""
+    install_groups(session, "test")
+    ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES)
+    session.run("pytest", *session.posargs, env={"PYTHONPATH": EXT})
+
+
+@nox.session(default=False, venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Update uv.lock after changing a dependency group in pyproject.toml."""
+    session.run("uv", "lock", "--upgrade", *session.posargs, external=True)

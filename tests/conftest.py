@@ -1,0 +1,41 @@
+"""Fixtures: small Sphinx test roots, and the real edition built once per session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where ``@pytest.mark.sphinx(testroot=...)`` finds its ``test-*`` folders."""
+    return Path(__file__).parent / "roots"
+
+
+class Edition:
+    """Paths into one build of the real edition."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.html = out / "html"
+        self.epub_dir = out / "epub"
+        self.latex = out / "latex"
+        self.pdf = self.html / "radicalisation-enigma.pdf"
+        self.epub = self.html / "radicalisation-enigma.epub"
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Edition:
+    """All three editions, built once with the same command ``nox -s build`` uses."""
+    from edition.build import FORMATS, build
+
+    out = tmp_path_factory.mktemp("edition") / "_build"
+    build(FORMATS, out)
+    return Edition(out)
