@@ -68,70 +68,121 @@ class BuildFailed(RuntimeError):
     pass
 
 
+def condense(stderr: str) -> str:
+    """Sphinx's crash report cut down to what an editor acts on.
+
+    On an exception Sphinx prints its versions, every loaded extension and a
+    plea to report a bug, even when the exception is the edition's own
+    message about a bad input. Keep the warnings above it, the error's kind
+    and its message (which names the file and line), and where the full
+    traceback went.
+    """
+    if "\nTraceback\n=========" not in stderr:
+        return stderr
+    head = stderr.partition("\nVersions\n========")[0].rstrip()
+    trace = stderr.partition("\nTraceback\n=========")[2]
+    trace, _, saved = trace.partition("The full traceback has been saved in:")
+    lines = trace.strip("\n").splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith("      File ")), default=-1)
+    message = [line[4:] for line in lines[last_frame + 1:] if line.startswith("    ") and not line.startswith("        ")]
+    log = saved.strip().splitlines()[:1]
+    return "\n".join([head, *message, *(f"(full traceback: {p})" for p in log)]) + "\n"
+
+
+def _stop(procs: dict[str, tuple[subprocess.Popen[bytes], float]]) -> None:
+    for proc, _ in procs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def _run_all(formats: Sequence[str], work: Path, env: dict[str, str]) -> dict[str, float]:
     started = time.perf_counter()
     procs: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
-    for fmt in formats:
-        builder = BUILDERS[fmt]
-        outdir = work / builder
-        cmd = sphinx_command(builder, outdir, work / ".doctrees" / builder)
-        procs[fmt] = (subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE), time.perf_counter())
-    timings: dict[str, float] = {}
-    failures: list[str] = []
-    for fmt, (proc, t0) in procs.items():
-        _, stderr = proc.communicate()
-        if stderr:
-            sys.stderr.write(stderr.decode(errors="replace"))
-        if proc.returncode:
-            failures.append(f"{fmt}: sphinx-build exited {proc.returncode}")
-            continue
-        if fmt == "pdf":
-            latex = subprocess.run(
-                latex_command(), cwd=work / "latex", env=env, capture_output=True, check=False
-            )
-            if latex.returncode:
-                log = (work / "latex" / f"{STEM}.log")
-                tail = log.read_text(errors="replace")[-3000:] if log.exists() else latex.stdout.decode()
-                sys.stderr.write(tail)
-                failures.append(f"pdf: latexmk exited {latex.returncode} (see {STEM}.log above)")
+    try:
+        for fmt in formats:
+            builder = BUILDERS[fmt]
+            outdir = work / builder
+            cmd = sphinx_command(builder, outdir, work / ".doctrees" / builder)
+            procs[fmt] = (subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE), time.perf_counter())
+        timings: dict[str, float] = {}
+        failures: list[str] = []
+        reported: dict[str, None] = {}
+        for fmt, (proc, t0) in procs.items():
+            _, stderr = proc.communicate()
+            # the builders read the same sources: say each problem once, not once per format
+            for line in condense(stderr.decode(errors="replace")).splitlines():
+                if line.strip() and line not in reported:
+                    reported[line] = None
+                    sys.stderr.write(line + "\n")
+            if proc.returncode:
+                failures.append(f"{fmt}: sphinx-build exited {proc.returncode}")
                 continue
-        timings[fmt] = time.perf_counter() - t0
+            if fmt == "pdf":
+                latex = subprocess.run(
+                    latex_command(), cwd=work / "latex", env=env, capture_output=True, check=False
+                )
+                if latex.returncode:
+                    log = (work / "latex" / f"{STEM}.log")
+                    tail = log.read_text(errors="replace")[-3000:] if log.exists() else latex.stdout.decode()
+                    sys.stderr.write(tail)
+                    failures.append(f"pdf: latexmk exited {latex.returncode} (see {STEM}.log above)")
+                    continue
+            timings[fmt] = time.perf_counter() - t0
+    finally:
+        _stop(procs)
     if failures:
         raise BuildFailed("; ".join(failures))
     timings["total"] = time.perf_counter() - started
     return timings
 
 
-def build(formats: Sequence[str], dest: Path) -> dict[str, float]:
-    """Build ``formats`` into a scratch folder beside ``dest``, then swap it in."""
+def build(formats: Sequence[str], dest: Path, *, epoch: str | None = None) -> dict[str, float]:
+    """Build ``formats`` into a scratch folder beside ``dest``, then swap it in.
+
+    ``epoch`` (seconds since 1970) is the date written into the outputs; by
+    default ``SOURCE_DATE_EPOCH`` or the last commit's date, so that two
+    builds of one commit are byte for byte the same.
+    """
     dest = dest.resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    epoch = source_date_epoch()
+    epoch = epoch or source_date_epoch()
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
+        env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}-new-", dir=dest.parent))
     try:
         timings = _run_all(formats, work, env)
-        html = work / "html"
-        if html.is_dir():
-            if (work / "latex" / f"{STEM}.pdf").exists():
-                shutil.copy2(work / "latex" / f"{STEM}.pdf", html / f"{STEM}.pdf")
-            if (work / "epub" / f"{STEM}.epub").exists():
-                shutil.copy2(work / "epub" / f"{STEM}.epub", html / f"{STEM}.epub")
-        _swap(work, dest, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
+        _carry_over(dest, work, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
+        _publish_downloads(work)
+        _swap(work, dest)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return timings
 
 
-def _swap(work: Path, dest: Path, keep: Sequence[str]) -> None:
-    """Replace ``dest`` with ``work``; formats not rebuilt are carried over."""
+def _carry_over(dest: Path, work: Path, keep: Sequence[str]) -> None:
+    """Copy the formats not rebuilt this time; ``dest`` stays whole until the swap."""
+    for name in keep:
+        if (dest / name).is_dir() and not (work / name).exists():
+            shutil.copytree(dest / name, work / name, symlinks=True)
+
+
+def _publish_downloads(work: Path) -> None:
+    """Put the PDF and EPUB beside the HTML, from whichever build made them."""
+    html = work / "html"
+    if not html.is_dir():
+        return
+    for made in (work / "latex" / f"{STEM}.pdf", work / "epub" / f"{STEM}.epub"):
+        if made.exists():
+            shutil.copy2(made, html / made.name)
+
+
+def _swap(work: Path, dest: Path) -> None:
+    """Replace ``dest`` with ``work`` by two renames on one file system."""
     if dest.exists():
-        for name in keep:
-            if (dest / name).exists() and not (work / name).exists():
-                os.replace(dest / name, work / name)
         old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
         os.replace(dest, old)
         os.replace(work, dest)
