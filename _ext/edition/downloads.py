@@ -7,6 +7,7 @@ in ``conf.py``, and gives the templates their relative URLs.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    # relative to conf.py, as Sphinx reads it: an absolute path would put the
+    # checkout's location into the config hash that .buildinfo publishes
+    config.templates_path = [*config.templates_path, os.path.relpath(TEMPLATES, app.confdir)]
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

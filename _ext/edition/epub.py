@@ -1,4 +1,4 @@
-"""EPUB 3 semantics for notes.
+"""EPUB 3 semantics for notes, and an EPUB file that is the same on every build.
 
 Reading systems show a note as a pop-up, instead of a jump, when the
 reference says ``epub:type="noteref"`` and the note ``epub:type="footnote"``.
@@ -8,7 +8,10 @@ this translator adds the EPUB vocabulary beside them.
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -41,6 +44,30 @@ class EditionEpub3Builder(Epub3Builder):
         metadata = super().toc_metadata(level, navpoints)
         metadata["uid"] = self.config.epub_identifier
         return metadata
+
+    def build_epub(self) -> None:
+        """Zip the book so that one commit always gives the same bytes.
+
+        Sphinx's own zip takes each entry's date from the file's mtime, in
+        local time, and its permissions from the umask, so two builds of one
+        commit differ. Here every entry is dated ``SOURCE_DATE_EPOCH`` (UTC)
+        and is a plain 0644 file; the order is Sphinx's, which is sorted.
+        """
+        date = zip_date(os.environ.get("SOURCE_DATE_EPOCH"))
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        with ZipFile(self.outdir / f"{self.config.epub_basename}.epub", "w") as epub:
+            for name in names:
+                info = ZipInfo(name, date_time=date)
+                info.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
+                info.create_system = 3  # Unix, wherever it is built
+                info.external_attr = 0o100644 << 16
+                epub.writestr(info, (self.outdir / name).read_bytes())
+
+
+def zip_date(epoch: str | None) -> tuple[int, int, int, int, int, int]:
+    """A zip entry date: ``epoch`` in UTC (now without one), no earlier than 1980 as zip requires."""
+    seconds = max(int(epoch), 315532800) if epoch else time.time()
+    return time.gmtime(seconds)[:6]
 
 
 def setup(app: Sphinx) -> None:
