@@ -9,12 +9,12 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-from . import bibcheck, downloads, encoding, epub, figures, language, notes
+from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("edition_language", "en-GB", "env", str)
-    for module in (language, notes, figures, epub, downloads, bibcheck, encoding):
+    for module in (language, notes, figures, epub, downloads, bibcheck, encoding, security):
         module.setup(app)
     return {
         "version": sphinx.__display_version__,
