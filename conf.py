@@ -28,6 +28,8 @@ edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
 edition_language = "en-GB"
 edition_foreign_languages = {"ru": "russian"}
 edition_csl_style = "chicago-notes-bibliography-access-dates"
+edition_subject = "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
+edition_keywords = ["radicalisation", "extremism", "labour migration", "Central Asia", "Russia", "Islamic State", "counter-extremism"]
 
 project = f"{edition_title}: {edition_subtitle}"
 author = f"{edition_author['given']} {edition_author['family']}"
@@ -80,6 +82,7 @@ epub_author = author
 epub_language = edition_language
 epub_publisher = edition_contributors
 epub_copyright = copyright
+epub_description = edition_subject
 epub_identifier = edition_identifier
 epub_scheme = "uuid"
 epub_uid = "edition-uid"  # an XML id; toc.ncx gets the identifier itself (edition.epub)
@@ -109,5 +112,12 @@ latex_elements = {
 \newfontfamily\cyrillicfont{FreeSerif}
 """,
     "figure_align": "H",
+    # Sphinx's own hyperref set-up, plus the PDF's subject and keywords (title and author it sets itself)
+    "hyperref": rf"""
+\usepackage{{hyperref}}
+\usepackage{{hypcap}}
+\urlstyle{{same}}
+\hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{', '.join(edition_keywords)}}}}}
+""",
     "printindex": r"\footnotesize\raggedright\printindex",
 }
