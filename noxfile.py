@@ -21,6 +21,7 @@ nox.options.sessions = ["build", "tests"]
 
 ROOT = Path(__file__).parent
 EXT = str(ROOT / "_ext")
+BENCH = ROOT / "tests" / "bench"
 
 LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended"]
 TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless"]
@@ -133,6 +134,23 @@ def tests(session: nox.Session) -> None:
     install_groups(session, "test")
     ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES)
     session.run("pytest", *session.posargs, env={"PYTHONPATH": EXT})
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark builds, edit-to-preview, page weight, Lighthouse and scaling (not a test).
+
+    Prints a table and writes tests/bench/results/latest.json. Options after
+    ``--`` go to the benchmark (``nox -s bench -- --help``).
+    """
+    install_groups(session, "bench")
+    ensure_debian(session, LATEX_PACKAGES + ["chromium"])
+    if shutil.which("npm") is None:
+        ensure_debian(session, ["npm"])
+    installed = BENCH / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (BENCH / "package-lock.json").stat().st_mtime:
+        session.run("npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--silent", external=True)
+    session.run("python", "-m", "bench", *session.posargs, env={"PYTHONPATH": os.pathsep.join([EXT, str(ROOT / "tests")])})
 
 
 @nox.session(default=False, venv_backend="none")

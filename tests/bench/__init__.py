@@ -1,0 +1,1 @@
+"""The edition's benchmark (``nox -s bench``); see ``__main__``."""

@@ -1,0 +1,256 @@
+"""The edition's benchmark: build time, memory, edit-to-preview, page weight, Lighthouse, scaling.
+
+``nox -s bench`` runs it (it is not a test: timings belong in a benchmark,
+not in assertions). Every figure is taken on a snapshot of the working tree
+in a temporary folder, after a warm-up run, over several runs, and reported
+as a median with its range. The results go to ``tests/bench/results/`` as
+JSON (``latest.json`` and a dated copy) and are printed as a table beside
+the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from . import browser, lighthouse, measure, project, report, synthetic
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results"
+ESSAY_PAGE = "essay.html"
+FORMATS = ("html", "epub", "pdf")
+SECTIONS = ("builds", "preview", "page", "lighthouse", "scaling")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nox -s bench --", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
+    parser.add_argument("--memory-runs", type=int, default=3, help="runs that sample the process tree (default 3)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per form factor on the essay (default 3)")
+    parser.add_argument("--scaling", default="1,10,100", help="sizes of the synthetic edition (default 1,10,100)")
+    parser.add_argument("--scaling-runs", type=int, default=3, help="clean builds per size (default 3)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    args = parser.parse_args(argv)
+    only = [s for s in args.only.split(",") if s]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+
+    results: dict[str, Any] = {"machine": machine(), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                               "settings": vars(args)}
+    with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        snap = project.snapshot(tmp / "project")
+        site = tmp / "site"
+        if "builds" in only:
+            results["builds"] = bench_builds(snap, tmp, args)
+        if {"page", "lighthouse"} & set(only):
+            _step("building the site to serve")
+            measure.run(project.build_command(snap, site), env=project.build_env(snap))
+            with browser.serve(site / "html") as base:
+                if "page" in only:
+                    results["page"] = bench_page(base)
+                if "lighthouse" in only:
+                    results["lighthouse"] = bench_lighthouse(base, site / "html", args)
+        if "preview" in only:
+            results["preview"] = bench_preview(tmp, args)
+        if "scaling" in only:
+            factors = [int(f) for f in args.scaling.split(",") if f]
+            results["scaling"] = bench_scaling(tmp, factors, args)
+    results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    path = write(results)
+    print(report.table(results))
+    print(f"\nresults: {path}")
+    return 0
+
+
+def _step(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _summaries(found: dict[str, measure.Summary]) -> dict[str, Any]:
+    return {name: summary.as_dict() for name, summary in found.items()}
+
+
+def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Clean builds with ``python -m edition.build``: each format alone, then all at once."""
+    env = project.build_env(snap)
+    out: dict[str, Any] = {}
+    for name, formats in [*((f, (f,)) for f in FORMATS), ("all", ())]:
+        _step(f"clean build: {name}")
+
+        def once(sample: bool, formats: tuple[str, ...] = formats) -> measure.Run:
+            dest = Path(tempfile.mkdtemp(dir=tmp, prefix="build-")) / "_build"
+            try:
+                return measure.run(project.build_command(snap, dest, *formats), env=env, sample_tree=sample)
+            finally:
+                shutil.rmtree(dest.parent, ignore_errors=True)
+
+        out[name] = _summaries(measure.repeat(once, runs=args.runs, warmup=args.warmup, tree_runs=args.memory_runs))
+    return out
+
+
+def bench_page(base: str) -> dict[str, Any]:
+    """What the essay page costs a reader: bytes, requests, fonts."""
+    _step("page weight of the essay")
+    return asdict(browser.page_weight(base + ESSAY_PAGE))
+
+
+def bench_lighthouse(base: str, html: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Lighthouse on the essay (median of several runs), then once on every other page."""
+    out: dict[str, Any] = {"essay": {}, "other_pages": {}}
+    for form in ("mobile", "desktop"):
+        _step(f"Lighthouse, {form}: {ESSAY_PAGE} x{args.lighthouse_runs}")
+        out["essay"][form] = lighthouse.scores(base + ESSAY_PAGE, form, args.lighthouse_runs)
+    pages = sorted(p.name for p in html.glob("*.html") if p.name != ESSAY_PAGE)
+    for page in pages:
+        for form in ("mobile", "desktop"):
+            _step(f"Lighthouse, {form}: {page}")
+            run = lighthouse.run_once(base + page, form)
+            out["other_pages"].setdefault(page, {})[form] = run
+    return out
+
+
+def _editable_paragraph(text: str) -> str:
+    """The first paragraph of plain prose: the one an editor's change lands in."""
+    for block in synthetic.blocks(text):
+        if "`" not in block and not block.startswith(("#", "(", "-", ":")) and len(block.split()) >= synthetic.MIN_WORDS:
+            return block
+    raise ValueError(f"no plain paragraph in {synthetic.ESSAY} to edit")
+
+
+def bench_preview(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One paragraph changed, then the incremental HTML build a live preview runs."""
+    copy = project.snapshot(tmp / "preview")
+    essay = copy / synthetic.ESSAY
+    original = essay.read_text("utf-8")
+    paragraph = _editable_paragraph(original)
+    doctrees, outdir = copy / "_build" / "doctrees", copy / "_build" / "html"
+    command = project.sphinx_html_command(copy, doctrees, outdir)
+    env = project.build_env(copy)
+    _step("edit-to-preview: first build")
+    measure.run(command, env=env)
+    edits = iter(range(1, 10_000))
+
+    def once(sample: bool) -> measure.Run:
+        marker = f"Edited for the benchmark, {next(edits)}."
+        essay.write_text(original.replace(paragraph, f"{paragraph} {marker}", 1), "utf-8")
+        result = measure.run(command, env=env, sample_tree=sample)
+        if marker not in (outdir / ESSAY_PAGE).read_text("utf-8"):
+            raise measure.CommandFailed(f"the rebuilt {ESSAY_PAGE} does not show the edit {marker!r}")
+        return result
+
+    _step("edit-to-preview: timed edits")
+    found = measure.repeat(once, runs=args.runs, warmup=args.warmup, tree_runs=0)
+    return _summaries(found)
+
+
+def bench_scaling(tmp: Path, factors: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Clean HTML builds of the edition enlarged ``factor`` times."""
+    out: dict[str, Any] = {}
+    per_unit: int | None = None
+    for index, factor in enumerate(factors):
+        copy = project.snapshot(tmp / f"scaled-{factor}")
+        synthetic.enlarge(copy, factor)
+        env = project.build_env(copy)
+        notes = 0
+
+        def once(sample: bool) -> measure.Run:
+            nonlocal notes
+            dest = Path(tempfile.mkdtemp(dir=tmp, prefix="scaled-build-")) / "_build"
+            try:
+                result = measure.run(project.build_command(copy, dest, "html"), env=env, sample_tree=sample)
+                notes = len(re.findall(r'id="note-\d+"', (dest / "html" / ESSAY_PAGE).read_text("utf-8")))
+                return result
+            finally:
+                shutil.rmtree(dest.parent, ignore_errors=True)
+
+        _step(f"scaling: {factor}x, {args.scaling_runs} clean HTML builds")
+        found = measure.repeat(once, runs=args.scaling_runs, warmup=args.warmup if index == 0 else 0)
+        per_unit = per_unit or max(notes // factor, 1)
+        if notes != per_unit * factor:
+            raise measure.CommandFailed(f"{factor}x edition has {notes} notes, expected {per_unit * factor}")
+        out[str(factor)] = {"notes": notes, **_summaries(found)}
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from."""
+    cpu = ""
+    with contextlib.suppress(OSError):
+        match = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = match[1].strip() if match else ""
+    osname = platform.platform()
+    with contextlib.suppress(OSError):
+        match = re.search(r'^PRETTY_NAME="?([^"\n]+)', Path("/etc/os-release").read_text(), re.M)
+        osname = match[1] if match else osname
+    mem = 0
+    with contextlib.suppress(OSError):
+        match = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        mem = int(match[1]) // 1024 if match else 0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": mem,
+        "os": osname,
+        "python": platform.python_version(),
+        "versions": _versions(),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    found = {name: version(name) for name in ("sphinx", "myst-parser", "furo", "sphinxcontrib-bibtex", "docutils")}
+    for name, cmd in {
+        "pandoc": [_pandoc(), "--version"],
+        "xelatex": ["xelatex", "--version"],
+        "chromium": [browser.CHROMIUM, "--version"],
+        "node": ["node", "--version"],
+    }.items():
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            found[name] = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=30).stdout.splitlines()[0]
+    return found
+
+
+def _pandoc() -> str:
+    sys.path.insert(0, str(project.ROOT / "_ext"))
+    from edition.citeproc import pandoc_path
+
+    return pandoc_path()
+
+
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=project.ROOT, capture_output=True, text=True, check=False)
+    return out.stdout.strip()
+
+
+def write(results: dict[str, Any]) -> Path:
+    """``results/latest.json``, and a copy named for when it was taken."""
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    (RESULTS / f"bench-{stamp}.json").write_text(text, "utf-8")
+    (RESULTS / "latest.json").write_text(text, "utf-8")
+    return RESULTS / "latest.json"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

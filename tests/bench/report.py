@@ -1,0 +1,101 @@
+"""The benchmark's results as a table, each figure beside its target.
+
+Sizes are in kB of 1,000 bytes and memory in MB of 2^20 bytes. The memory
+target is read against the largest single process (the kernel's exact
+high-water mark); the sum over the process tree, sampled, is shown beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+TARGETS = {
+    "all_seconds": 4.0,
+    "memory_mb": 250.0,
+    "preview_seconds": 1.0,
+    "page_gzip_kb": 40.0,
+    "page_requests": 12,
+    "lighthouse": 100,
+    "scaled_100_seconds": 30.0,
+    "ratio_10_to_1": 3.0,
+}
+
+
+def _range(s: dict[str, Any], fmt: Callable[[float], str]) -> str:
+    return f"{fmt(s['median'])} ({fmt(s['min'])}–{fmt(s['max'])})"
+
+
+def _sec(x: float) -> str:
+    return f"{x:.2f} s"
+
+
+def _mb(x: float) -> str:
+    return f"{x:.0f} MB"
+
+
+def _ok(good: bool) -> str:
+    return "yes" if good else "NO"
+
+
+def table(results: dict[str, Any]) -> str:
+    rows: list[tuple[str, str, str, str]] = []
+    builds = results.get("builds")
+    if builds:
+        for name, found in builds.items():
+            label = "all three + exports" if name == "all" else name
+            tree = found.get("process_tree_mb")
+            rows.append((f"clean build, {label}: wall", _range(found["seconds"], _sec),
+                         "≤ 4 s" if name == "all" else "", _ok(found["seconds"]["median"] <= TARGETS["all_seconds"]) if name == "all" else ""))
+            rows.append((f"clean build, {label}: largest process", _range(found["largest_process_mb"], _mb),
+                         "≤ 250 MB", _ok(found["largest_process_mb"]["max"] <= TARGETS["memory_mb"])))
+            if tree:
+                rows.append((f"clean build, {label}: process tree (sum)", _range(tree, _mb), "(shown)", ""))
+    preview = results.get("preview")
+    if preview:
+        rows.append(("one-paragraph edit to HTML", _range(preview["seconds"], _sec), "≤ 1 s",
+                     _ok(preview["seconds"]["median"] <= TARGETS["preview_seconds"])))
+    page = results.get("page")
+    if page:
+        kb = page["gzip_bytes"] / 1000
+        rows.append(("essay page, gzip", f"{kb:.1f} kB (raw {page['raw_bytes'] / 1000:.1f} kB)", "≤ 40 kB",
+                     _ok(kb <= TARGETS["page_gzip_kb"])))
+        rows.append(("essay page, requests", str(page["requests"]), "≤ 12", _ok(page["requests"] <= TARGETS["page_requests"])))
+        rows.append(("essay page, web fonts loaded", f"{page['fonts']} ({len(page['render_blocking'])} render-blocking CSS/JS)",
+                     "0 blocking fonts", _ok(page["fonts"] == 0)))
+    lh = results.get("lighthouse")
+    if lh:
+        for form, found in lh["essay"].items():
+            med = found["median"]
+            text = "/".join(str(round(med[c])) for c in ("performance", "accessibility", "best-practices", "seo"))
+            rows.append((f"Lighthouse {form}, essay (perf/a11y/BP/SEO)", text, "100/100/100/100",
+                         _ok(all(v >= TARGETS["lighthouse"] for v in med.values()))))
+        for form in ("mobile", "desktop"):
+            worst: dict[str, int] = {}
+            for runs in lh["other_pages"].values():
+                for cat, score in runs[form]["scores"].items():
+                    worst[cat] = min(worst.get(cat, 100), score)
+            if worst:
+                text = "/".join(str(worst[c]) for c in ("performance", "accessibility", "best-practices", "seo"))
+                rows.append((f"Lighthouse {form}, lowest of {len(lh['other_pages'])} other pages", text, "100/100/100/100",
+                             _ok(all(v >= TARGETS["lighthouse"] for v in worst.values()))))
+    scaling = results.get("scaling")
+    if scaling:
+        for factor, found in scaling.items():
+            rows.append((f"{factor}× edition ({found['notes']} notes), clean HTML", _range(found["seconds"], _sec),
+                         "≤ 30 s" if factor == "100" else "",
+                         _ok(found["seconds"]["median"] <= TARGETS["scaled_100_seconds"]) if factor == "100" else ""))
+        if "1" in scaling and "10" in scaling:
+            ratio = scaling["10"]["seconds"]["median"] / scaling["1"]["seconds"]["median"]
+            rows.append(("10× / 1× build time", f"{ratio:.2f}", "≤ 3", _ok(ratio <= TARGETS["ratio_10_to_1"])))
+        if "10" in scaling and "100" in scaling:
+            ratio = scaling["100"]["seconds"]["median"] / scaling["10"]["seconds"]["median"]
+            rows.append(("100× / 10× build time", f"{ratio:.2f}", "(≤ 10: linear)", _ok(ratio <= 10)))
+    header = ("figure", "median (min–max)", "target", "met")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    m = results["machine"]
+    lines.append("")
+    lines.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB, {m['os']}, Python {m['python']}")
+    return "\n".join(lines)
