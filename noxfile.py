@@ -131,11 +131,34 @@ def serve(session: nox.Session) -> None:
     )
 
 
+def npm_ci(session: nox.Session, folder: Path) -> None:
+    """Install ``folder``'s npm packages exactly as its package-lock.json pins them (integrity checked).
+
+    Node comes from Debian only where there is none: a machine with another
+    Node (NodeSource's, say) keeps it, since Debian's npm conflicts with it.
+    Install scripts are not run: the packages used here need none (vnu-jar's
+    would download a Java runtime; Debian's is used).
+    """
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        ensure_debian(session, ["nodejs", "npm"])
+    installed = folder / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
+        session.run(
+            "npm", "ci", "--prefix", str(folder), "--ignore-scripts", "--no-audit", "--no-fund", "--silent",
+            external=True,
+        )
+
+
 @nox.session(default=True)
 def tests(session: nox.Session) -> None:
-    """Run every test: unit tests on small Sphinx roots, then the real edition built once."""
+    """Run every test: unit tests on small Sphinx roots, then the real edition built once.
+
+    The validators come from the locks too: axe-core and the Nu HTML Checker
+    from package-lock.json, EPUBCheck, Chromium and Java from Debian.
+    """
     install_groups(session, "test")
     ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES)
+    npm_ci(session, ROOT)
     session.run("pytest", *session.posargs, env={"PYTHONPATH": EXT})
 
 
@@ -158,5 +181,6 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(default=False, venv_backend="none")
 def lock(session: nox.Session) -> None:
-    """Update uv.lock after changing a dependency group in pyproject.toml."""
+    """Update uv.lock and package-lock.json (within package.json's ranges) to the newest versions."""
     session.run("uv", "lock", "--upgrade", *session.posargs, external=True)
+    session.run("npm", "update", "--prefix", str(ROOT), "--package-lock-only", "--ignore-scripts", external=True)
