@@ -60,6 +60,7 @@ html_theme = "furo"
 html_title = edition_title
 html_static_path = ["_static"]
 html_css_files = ["edition.css"]
+html_favicon = "_static/favicon.svg"
 html_sidebars = {
     "**": [
         "sidebar/brand.html",

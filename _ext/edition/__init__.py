@@ -9,12 +9,15 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from . import assets, descriptions
 from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("edition_language", "en-GB", "env", str)
     for module in (language, notes, figures, epub, downloads, bibcheck, encoding, security):
+        module.setup(app)
+    for module in (assets, descriptions):  # what each HTML page loads, and how it is described
         module.setup(app)
     return {
         "version": sphinx.__display_version__,
