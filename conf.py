@@ -28,6 +28,18 @@ edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
 edition_language = "en-GB"
 edition_foreign_languages = {"ru": "russian"}
 edition_csl_style = "chicago-notes-bibliography-access-dates"
+
+# How the essay itself is cited (edition.citing, edition.essay_record). The
+# title is stored as citation software wants it: in sentence case with proper
+# nouns braced, since CSL styles can title-case a title (Chicago, MLA) but not
+# sentence-case one (APA); the build checks it spells the title above.
+edition_essay_doc = "essay"  # the page whose paragraphs are numbered and which the citations name
+edition_citation_key = "williams-radicalisation-enigma"
+edition_bibtex_title = "The radicalisation enigma: The question of {Islamic} migrant extremism in {Russia} and {Central Asia}"
+edition_bibtex_shorttitle = "Radicalisation enigma"
+edition_bib_edition = "scholarly ed."  # the edition statement as all three styles abbreviate it
+edition_original_dateline = "Updated: Jun 1"  # the original page's only date, as the copy-text prints it
+edition_original_month_day = (6, 1)  # that date; its year is inferred, never stated (edition.essay_record)
 edition_subject = "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
 edition_keywords = ["radicalisation", "extremism", "labour migration", "Central Asia", "Russia", "Islamic State", "counter-extremism"]
 
@@ -42,6 +54,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
+    "sphinxext.opengraph",
     "edition",
 ]
 root_doc = "index"
@@ -75,6 +88,9 @@ html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 copybutton_selector = "div.highlight pre"
+# Absolute URLs come only from html_baseurl or, on Read the Docs, from
+# READTHEDOCS_CANONICAL_URL (edition.hosting); without either, none is printed.
+ogp_social_cards = {"enable": False}
 
 # -- EPUB ----------------------------------------------------------------------
 

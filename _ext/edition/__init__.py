@@ -11,6 +11,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import assets, descriptions
 from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
+from . import cite_page, citing, coins, exports, hosting, page_metadata, paragraphs
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -18,6 +19,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     for module in (language, notes, figures, epub, downloads, bibcheck, encoding, security):
         module.setup(app)
     for module in (assets, descriptions):  # what each HTML page loads, and how it is described
+        module.setup(app)
+    for module in (hosting, paragraphs, citing, exports, cite_page, coins, page_metadata):  # citing and exports
         module.setup(app)
     return {
         "version": sphinx.__display_version__,

@@ -57,6 +57,8 @@ TEXT_FIELDS: Mapping[str, str] = {
     "doi": "DOI",
     "url": "URL",
     "language": "language",
+    "edition": "edition",
+    "version": "version",
 }
 """biblatex field to CSL variable, for fields that carry text."""
 
@@ -66,7 +68,7 @@ RICH_TEXT = frozenset({"title", "title-short", "container-title"})
 VERBATIM = frozenset({"URL", "DOI"})
 """CSL variables copied byte for byte: URLs are printed as the source has them."""
 
-DATE_FIELDS: Mapping[str, str] = {"date": "issued", "urldate": "accessed"}
+DATE_FIELDS: Mapping[str, str] = {"date": "issued", "urldate": "accessed", "origdate": "original-date"}
 
 IGNORED_FIELDS = frozenset({"entrysubtype", "year", "month"})
 
@@ -76,7 +78,7 @@ PERSON_ROLES: Mapping[str, str] = {
     "translator": "translator",
 }
 
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
 
 
 class BibTeXToCSLError(ValueError):
@@ -168,12 +170,20 @@ def csl_name(person: Person) -> dict[str, str]:
 
 
 def csl_date(value: str) -> dict[str, Any]:
-    """CSL ``date-parts`` from an ISO 8601 date (year, year-month or full date)."""
+    """CSL ``date-parts`` from an ISO 8601 date (year, year-month or full date).
+
+    A trailing ``~`` (EDTF's mark for an approximate date, which biblatex
+    reads too) becomes CSL's ``circa``: a date the source implies but does
+    not print is recorded as such, not passed off as a fact.
+    """
     match = _ISO_DATE.match(value.strip())
     if not match:
-        raise BibTeXToCSLError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = [int(p) for p in match.groups() if p is not None]
-    return {"date-parts": [parts]}
+        raise BibTeXToCSLError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD (optionally ending in ~)")
+    *numbers, approximate = match.groups()
+    date: dict[str, Any] = {"date-parts": [[int(p) for p in numbers if p is not None]]}
+    if approximate:
+        date["circa"] = True
+    return date
 
 
 def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:

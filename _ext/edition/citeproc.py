@@ -153,10 +153,11 @@ def _collect(ast: dict[str, Any], count: int) -> Rendered:
 
 
 def _notes_in(inlines: Inlines) -> list[Inlines]:
+    """Each citation's text: a note's, or, in an in-text style (APA, MLA), the citation's own."""
     found = []
     for inline in inlines:
         if inline["t"] == "Cite":
-            found.extend(_notes_in(inline["c"][1]))
+            found.extend(_notes_in(inline["c"][1]) or [inline["c"][1]])
         elif inline["t"] == "Note":
             (para,) = inline["c"]
             found.append(para["c"])
