@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+pytest_plugins = ("sphinx.testing.fixtures", "figures", "browsing")
 
 
 @pytest.fixture(scope="session")
@@ -22,8 +22,9 @@ def rootdir() -> Path:
 class Edition:
     """Paths into one build of the real edition."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, epoch: str | None = None) -> None:
         self.out = out
+        self.epoch = epoch  # the SOURCE_DATE_EPOCH it was built with
         self.html = out / "html"
         self.epub_dir = out / "epub"
         self.latex = out / "latex"
@@ -34,8 +35,9 @@ class Edition:
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Edition:
     """All three editions, built once with the same command ``nox -s build`` uses."""
-    from edition.build import FORMATS, build
+    from edition.build import FORMATS, build, source_date_epoch
 
     out = tmp_path_factory.mktemp("edition") / "_build"
-    build(FORMATS, out)
-    return Edition(out)
+    epoch = source_date_epoch()
+    build(FORMATS, out, epoch=epoch)
+    return Edition(out, epoch)
