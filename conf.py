@@ -98,6 +98,7 @@ epub_title = project
 epub_author = author
 epub_language = edition_language
 epub_publisher = edition_contributors
+epub_contributor = edition_contributors
 epub_copyright = copyright
 epub_description = edition_subject
 epub_identifier = edition_identifier
@@ -137,4 +138,7 @@ latex_elements = {
 \hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{', '.join(edition_keywords)}}}}}
 """,
     "printindex": r"\footnotesize\raggedright\printindex",
+    # the title page, then the contents, come from edition/index.md (edition.titlepage)
+    "maketitle": "",
+    "tableofcontents": "",
 }

@@ -23,7 +23,7 @@ ROOT = Path(__file__).parent
 EXT = str(ROOT / "_ext")
 BENCH = ROOT / "tests" / "bench"
 
-LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended"]
+LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended", "xindy"]
 TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless"]
 
 

@@ -9,6 +9,7 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from . import apparatus, commentary, latexstyle, marks, titlepage
 from . import assets, descriptions
 from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
 from . import cite_page, citing, coins, exports, hosting, page_metadata, paragraphs
@@ -18,9 +19,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("edition_language", "en-GB", "env", str)
     for module in (language, notes, figures, epub, downloads, bibcheck, encoding, security):
         module.setup(app)
-    for module in (assets, descriptions):  # what each HTML page loads, and how it is described
+    for module in (marks, apparatus, commentary, titlepage, latexstyle):  # the editorial apparatus
         module.setup(app)
     for module in (hosting, paragraphs, citing, exports, cite_page, coins, page_metadata):  # citing and exports
+        module.setup(app)
+    for module in (assets, descriptions):  # what each HTML page loads, and how it is described
         module.setup(app)
     return {
         "version": sphinx.__display_version__,

@@ -51,6 +51,23 @@ def latex_command() -> list[str]:
     ]
 
 
+def latex_env(latex_dir: Path) -> dict[str, str]:
+    """The xindy options Sphinx wrote into the LaTeX folder's Makefile.
+
+    Sphinx's latexmkrc calls xindy with ``$XINDYOPTS`` (language, UTF-8,
+    ``sphinx.xdy``), which only its Makefile exports; running latexmk
+    directly needs them too, or the index (UTF-8 names such as Ní Aoláin
+    included) is not made.
+    """
+    makefile = latex_dir / "Makefile"
+    if not makefile.exists():
+        return {}
+    for line in makefile.read_text("utf-8").splitlines():
+        if line.startswith("export XINDYOPTS"):
+            return {"XINDYOPTS": line.split("=", 1)[1].strip()}
+    return {}
+
+
 def source_date_epoch() -> str | None:
     """The last commit's date, so that dates embedded in the output are reproducible."""
     if "SOURCE_DATE_EPOCH" in os.environ:
@@ -120,7 +137,8 @@ def _run_all(formats: Sequence[str], work: Path, env: dict[str, str]) -> dict[st
                 continue
             if fmt == "pdf":
                 latex = subprocess.run(
-                    latex_command(), cwd=work / "latex", env=env, capture_output=True, check=False
+                    latex_command(), cwd=work / "latex", env={**env, **latex_env(work / "latex")},
+                    capture_output=True, check=False
                 )
                 if latex.returncode:
                     log = (work / "latex" / f"{STEM}.log")

@@ -6,6 +6,13 @@ caption, its notes and its number behave as in any figure) whose body is a
 plain statement that the image is not reproduced, instead of an empty box.
 The first paragraph of the content is the caption; any further paragraphs
 are the figure's description.
+
+The editor describes what is missing: ``:shows:`` says, in a sentence,
+what the image showed according to its caption, ``:credit:`` gives its credit as the
+source gives it. They make an editorial legend (class ``editorial``, so it
+is never taken for the author's words) that also says why the image is not
+reproduced, and the text alternative of the placeholder, which screen
+readers announce as an image (``role="img"`` with an ``aria-label``).
 """
 
 from __future__ import annotations
@@ -13,7 +20,11 @@ from __future__ import annotations
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxTranslator
+
+
+class placeholder(nodes.General, nodes.Element):
+    """Where the image would be: a notice, announced as an image."""
 
 
 class FigureNotReproduced(SphinxDirective):
@@ -21,6 +32,8 @@ class FigureNotReproduced(SphinxDirective):
     option_spec = {
         "name": directives.unchanged,
         "label": directives.unchanged,
+        "shows": directives.unchanged_required,
+        "credit": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -37,8 +50,11 @@ class FigureNotReproduced(SphinxDirective):
             self.options.get("label", self.config.edition_figure_notice),
             classes=["figure-notice"],
         )
-        body = nodes.container("", notice, classes=["figure-placeholder"])
+        body = placeholder("", notice, classes=["figure-placeholder"], alt=self._alternative(notice.astext()))
         description = [n for n in container.children if n is not first]
+        legend = self._legend()
+        if legend is not None:
+            description.append(legend)
         figure = nodes.figure("", body, caption, *description, classes=["not-reproduced"])
         self.set_source_info(figure)
         if "name" in self.options:
@@ -46,7 +62,57 @@ class FigureNotReproduced(SphinxDirective):
             self.add_name(figure)
         return [figure]
 
+    def _alternative(self, notice: str) -> str:
+        shows = self.options.get("shows")
+        return f"{notice} {shows}" if shows else notice
+
+    def _legend(self) -> nodes.legend | None:
+        shows, credit = self.options.get("shows"), self.options.get("credit")
+        if not shows and not credit:
+            return None
+        para = nodes.paragraph(classes=["figure-description"])
+        para += nodes.strong("", "Editor’s description. ")
+        if shows:
+            para += nodes.Text(f"{shows} ")
+        if credit:
+            para += nodes.Text(f"Credit, as the source gives it: {credit} ")
+        para += nodes.Text(self.config.edition_figure_reason)
+        return nodes.legend("", para, classes=["editorial", "figure-description"])
+
+
+def visit_placeholder_html(self: SphinxTranslator, node: placeholder) -> None:
+    self.body.append(self.starttag(node, "div", role="img", **{"aria-label": node["alt"]}))
+
+
+def depart_placeholder_html(self: SphinxTranslator, node: placeholder) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_placeholder_latex(self: SphinxTranslator, node: placeholder) -> None:
+    self.body.append("\n\\begin{sphinxuseclass}{figure-placeholder}")
+
+
+def depart_placeholder_latex(self: SphinxTranslator, node: placeholder) -> None:
+    self.body.append("\n\\end{sphinxuseclass}")
+
+
+def visit_pass(self: SphinxTranslator, node: nodes.Node) -> None:
+    pass
+
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("edition_figure_notice", "Image not reproduced in this edition.", "env", str)
+    app.add_config_value(
+        "edition_figure_reason",
+        "The copy-text, a capture of the web page’s text, does not contain the image file, "
+        "so the edition cannot reproduce it.",
+        "env",
+        str,
+    )
+    app.add_node(
+        placeholder,
+        html=(visit_placeholder_html, depart_placeholder_html),
+        latex=(visit_placeholder_latex, depart_placeholder_latex),
+        text=(visit_pass, visit_pass),
+    )
     app.add_directive("figure-not-reproduced", FigureNotReproduced)
