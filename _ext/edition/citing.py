@@ -208,6 +208,7 @@ METADATA_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("edition_subtitle", ""),
     ("edition_author", {"given": "", "family": ""}),
     ("edition_date", "1970-01-01"),
+    ("edition_identifier", ""),
 )
 """Edition metadata that other modules read too; registered by whichever comes first."""
 

@@ -124,7 +124,7 @@ def highwire(
     return tags
 
 
-def dublin_core(title: str, essay: Mapping[str, Any], identifier: str, *, html_url: str | None) -> list[Tag]:
+def dublin_core(title: str, essay: Mapping[str, Any], identifier: str | None, *, html_url: str | None) -> list[Tag]:
     """Dublin Core tags for the essay (``DC.type`` tells Zotero the item type)."""
     tags: list[Tag] = [("DC.title", title)]
     tags += [("DC.creator", person_text(n)) for n in essay.get("author", [])]
@@ -133,7 +133,8 @@ def dublin_core(title: str, essay: Mapping[str, Any], identifier: str, *, html_u
     tags.append(("DC.format", "text/html"))
     if "language" in essay:
         tags.append(("DC.language", essay["language"]))
-    tags.append(("DC.identifier", identifier))
+    if identifier:
+        tags.append(("DC.identifier", identifier))
     if html_url:
         tags.append(("DC.identifier", html_url))
     return tags
@@ -189,7 +190,7 @@ def json_ld(
     essay: Mapping[str, Any],
     original: Mapping[str, Any],
     references: Iterable[Mapping[str, Any]],
-    identifier: str,
+    identifier: str | None,
     *,
     html_url: str | None,
     encodings: Iterable[tuple[str, str | None]],
@@ -203,8 +204,9 @@ def json_ld(
         "author": [_agent(n) for n in essay.get("author", [])],
         "datePublished": iso_date(date_parts(essay)),
         "inLanguage": essay.get("language"),
-        "identifier": identifier,
     }
+    if identifier:
+        data["identifier"] = identifier
     if "version" in essay:
         data["version"] = essay["version"]
     if html_url:

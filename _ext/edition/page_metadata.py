@@ -58,7 +58,7 @@ def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict
     stem = app.config.edition_download_stem
     pdf_url = hosting.absolute(app.config, f"{stem}.pdf")
     epub_url = hosting.absolute(app.config, f"{stem}.epub")
-    identifier = app.config.epub_identifier
+    identifier = app.config.edition_identifier or None
     pathto = context["pathto"]
     head = [
         metatags.link_html("schema.DC", "http://purl.org/dc/elements/1.1/"),

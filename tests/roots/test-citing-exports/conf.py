@@ -1,0 +1,17 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinxext.opengraph", "edition"]
+bibtex_bibfiles = ["refs.bib"]
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence"]
+edition_csl_style = "chicago-notes-bibliography-access-dates"
+edition_essay_doc = "essay"
+edition_title = "Moscow Notes"
+edition_subtitle = "An Essay"
+edition_author = {"given": "Ann", "family": "Example"}
+edition_date = "2024-03-05"
+version = "2.1"
+edition_citation_key = "example-moscow"
+edition_bibtex_title = "{Moscow} notes: An essay"
+edition_bibtex_shorttitle = "{Moscow} notes"
+edition_bib_edition = "test ed."
+edition_original_dateline = "Posted: Mar 3"
+edition_original_month_day = (3, 3)

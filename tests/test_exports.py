@@ -1,0 +1,149 @@
+"""The export files on a small test root, and the pure functions behind them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rispy
+from pybtex.database import parse_file, parse_string
+from sphinx.errors import ConfigError
+
+from edition import essay_record, exports, ris
+
+FILES = ("references.json", "essay.json", "references.bib", "references.ris")
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports")
+def test_the_html_build_writes_four_valid_exports(app, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    for name in FILES:
+        assert (app.outdir / name).stat().st_size > 0, name
+    references = json.loads((app.outdir / "references.json").read_text("utf-8"))
+    essay = json.loads((app.outdir / "essay.json").read_text("utf-8"))
+    exports.validate_csl(references, "references.json")
+    exports.validate_csl(essay, "essay.json")
+    assert [i["id"] for i in references] == ["smith2000", "body2010"]
+    assert references[1]["accessed"] == {"date-parts": [[2023, 12, 1]]}
+    assert references[1]["URL"] == "https://example.org/report?a=1&b=2"
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports")
+def test_essay_json_has_this_edition_and_the_original_with_an_approximate_date(app, warning) -> None:
+    app.build()
+    edition, original = json.loads((app.outdir / "essay.json").read_text("utf-8"))
+    assert edition["id"] == "example-moscow" and edition["type"] == "book"
+    assert edition["author"] == [{"family": "Example", "given": "Ann"}]
+    assert edition["version"] == "2.1" and edition["edition"] == "test ed."
+    assert edition["issued"] == {"date-parts": [[2024, 3, 5]]}
+    # the latest access date is 1 Dec 2023, so "Mar 3" is taken as 3 March 2024, approximately
+    assert edition["original-date"] == {"date-parts": [[2024, 3, 3]], "circa": True}
+    assert original["id"] == "example-moscow-original" and original["type"] == "webpage"
+    assert original["issued"] == {"date-parts": [[2024, 3, 3]], "circa": True}
+    assert "“Posted: Mar 3”, without a year" in original["note"]
+    assert "URL" not in edition, "no base URL configured: no URL is invented"
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports", confoverrides={"html_baseurl": "https://edition.example.org/v2"})
+def test_with_a_base_url_the_record_names_the_essay_page(app, warning) -> None:
+    app.build()
+    edition = json.loads((app.outdir / "essay.json").read_text("utf-8"))[0]
+    assert edition["URL"] == "https://edition.example.org/v2/essay.html"
+
+
+def test_read_the_docs_canonical_url_is_used_when_html_baseurl_is_unset(make_app, rootdir, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-citing-exports", src)
+    monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://rtd.example.org/en/latest/")
+    app = make_app("html", srcdir=src)
+    app.build()
+    edition = json.loads((app.outdir / "essay.json").read_text("utf-8"))[0]
+    assert edition["URL"] == "https://rtd.example.org/en/latest/essay.html"
+
+
+def test_a_relative_base_url_is_refused(make_app, rootdir, tmp_path) -> None:
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-citing-exports", src)
+    with pytest.raises(ConfigError, match="html_baseurl = '/edition/'"):
+        make_app("html", srcdir=src, confoverrides={"html_baseurl": "/edition/"})
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports")
+def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
+    app.build()
+    exported = parse_file(app.outdir / "references.bib")
+    source = parse_file(app.srcdir / "refs.bib")
+    assert list(exported.entries) == list(source.entries)
+    for key, entry in source.entries.items():
+        back = exported.entries[key]
+        assert back.type == entry.type
+        assert dict(back.fields) == dict(entry.fields), key
+        assert {r: [str(p) for p in ps] for r, ps in back.persons.items()} == {
+            r: [str(p) for p in ps] for r, ps in entry.persons.items()
+        }
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports")
+def test_ris_parses_with_rispy(app, warning) -> None:
+    app.build()
+    records = rispy.loads((app.outdir / "references.ris").read_text("utf-8"))
+    assert [r["id"] for r in records] == ["smith2000", "body2010"]
+    book, online = records
+    assert book["type_of_reference"] == "BOOK" and book["authors"] == ["Smith, Jane"]
+    assert book["title"] == "A book about Moscow" and book["place_published"] == "London"
+    assert online["type_of_reference"] == "ELEC" and online["authors"] == ["Institute of Examples"]
+    assert online["access_date"] == "2023/12/01/" and online["urls"] == ["https://example.org/report?a=1&b=2"]
+
+
+@pytest.mark.sphinx("html", testroot="citing-exports")
+def test_a_failed_build_writes_no_exports(app, warning) -> None:
+    app.build()
+    for name in FILES:
+        (app.outdir / name).unlink()
+    exports.write(app, RuntimeError("the build failed"))
+    assert not any((app.outdir / name).exists() for name in FILES)
+    exports.write(app, None)
+    assert all((app.outdir / name).exists() for name in FILES)
+
+
+def test_invalid_csl_json_names_the_file_and_the_item() -> None:
+    items = [{"id": "good", "type": "book", "title": "T"}, {"id": "bad", "type": "no-such-type", "title": "T"}]
+    with pytest.raises(exports.ExportError, match=r"references\.json: item 'bad', type: 'no-such-type' is not one of"):
+        exports.validate_csl(items, "references.json")
+    exports.validate_csl(items[:1], "references.json")
+
+
+def test_csl_json_text_keeps_every_value() -> None:
+    items = [{"id": "a", "type": "book", "title": "[1, 2] and \"quotes\"", "issued": {"date-parts": [[2020, 1, 2]], "circa": True}}]
+    text = exports.csl_json(items)
+    assert '"date-parts": [[2020, 1, 2]]' in text
+    assert json.loads(text) == items
+
+
+def test_bibtex_writer_keeps_urls_and_braces_as_parsed() -> None:
+    source = parse_string(
+        "@online{k, author = {{A Body}}, title = {On {Moscow}}, url = {https://x.org/a_b?c=1&d=2}}", "bibtex"
+    )
+    text = exports.bibtex(source.entries.items())
+    back = parse_string(text, "bibtex").entries["k"]
+    assert back.fields["url"] == "https://x.org/a_b?c=1&d=2"
+    assert back.fields["title"] == "On {Moscow}"
+    assert str(back.persons["author"][0]) == "{A Body}"
+
+
+def test_ris_refuses_what_it_cannot_carry() -> None:
+    with pytest.raises(ris.RISError, match="k: no RIS tag for version"):
+        ris.dumps([{"id": "k", "type": "book", "title": "T", "version": "2"}])
+
+
+def test_the_original_year_follows_the_latest_access_date() -> None:
+    items = [{"accessed": {"date-parts": [[2020, 5, 9]]}}, {"accessed": {"date-parts": [[2020, 4, 15]]}}, {}]
+    found = essay_record.original_date(items, (6, 1))
+    assert str(found.date) == "2020-06-01" and str(found.latest_access) == "2020-05-09"
+    assert str(essay_record.original_date(items, (3, 1)).date) == "2021-03-01"
+    assert essay_record.original_date([{}], (6, 1)).date is None
