@@ -1,6 +1,9 @@
 """The essay's words, from the copy-text and from each built edition.
 
-The fidelity tests compare the two word by word. What is compared is the
+The fidelity tests compare the two word by word, after applying the
+emendations the edition records in its textual notes (read from each
+format's own textual-notes page), so that a difference passes only if it is
+recorded, and a recorded emendation only if the text carries it out. What is compared is the
 author's text: title, byline, dateline, paragraphs, image captions and the
 biographical note. The notes and the cover-image credit are not compared
 here, since the edition sets them anew from ``refs.bib``; the site's
@@ -12,6 +15,8 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -20,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COPY_TEXT = ROOT / "edition" / "_copytext" / "copy-text.txt"
 
 _MARKER = re.compile(r"\s*\[\d+\]")
+_PUNCT = re.compile(r"[.,;:’”)\]]+")
 _NOTE_DIGITS = re.compile(r"(?<=[A-Za-z.,;:’”)])\d{1,2}$")
 
 
@@ -43,6 +49,58 @@ def copy_text_essay() -> str:
     text = "\n".join(lines[start : end + 1])
     text = re.sub(r"трудоустройства в\n\nгороде", "трудоустройства в городе", text)
     return _MARKER.sub("", text)
+
+
+@dataclass(frozen=True)
+class Emendation:
+    """A recorded emendation: the copy-text's reading and the edition's."""
+
+    copy_text: str
+    edition: str
+
+
+def _emendations(root) -> list[Emendation]:
+    found = []
+    for entry in root.xpath("//*[contains(concat(' ', @class, ' '), ' tn-entry ') and contains(concat(' ', @class, ' '), ' emendation ')]"):
+        (copy,) = entry.xpath(".//*[contains(concat(' ', @class, ' '), ' tn-copy-text ')]")
+        (edition,) = entry.xpath(".//*[contains(concat(' ', @class, ' '), ' tn-edition ')]")
+        found.append(Emendation(" ".join(copy.text_content().split()), " ".join(edition.text_content().split())))
+    return found
+
+
+def html_emendations(page: Path) -> list[Emendation]:
+    """The emendations an HTML or XHTML textual-notes page records."""
+    return _emendations(lxml_html.fromstring(page.read_bytes()))
+
+
+def epub_emendations(epub: Path) -> list[Emendation]:
+    with zipfile.ZipFile(epub) as z:
+        return _emendations(lxml_html.fromstring(z.read("textual-notes.xhtml")))
+
+
+def apply_emendations(text: str, emendations: list[Emendation]) -> str:
+    """The copy-text as the edition should read, every recorded emendation carried out once."""
+    flat = " ".join(text.split())
+    for e in emendations:
+        count = flat.count(e.copy_text)
+        if count != 1:
+            raise AssertionError(f"emendation {e}: its copy-text reading occurs {count} times, not once")
+        flat = flat.replace(e.copy_text, e.edition)
+    return flat
+
+
+def unrecorded_differences(expected: list[str], actual: list[str], emendations: list[Emendation]) -> list[str]:
+    """Differences between copy-text and edition words that no emendation accounts for."""
+    recorded = {w for e in emendations for w in e.copy_text.split() + e.edition.split()}
+    problems = []
+    matcher = difflib.SequenceMatcher(a=expected, b=actual, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changed = set(expected[i1:i2]) | set(actual[j1:j2])
+        if not changed <= recorded:
+            problems.append(f"{tag}: copy-text {expected[i1:i2]!r} / edition {actual[j1:j2]!r}")
+    return problems
 
 
 def words(text: str) -> list[str]:
@@ -108,7 +166,85 @@ def epub_essay_words(epub: Path) -> list[str]:
     return _block_words(body)
 
 
-def pdf_words(text: str, known: set[str]) -> list[str]:
+def strip_editorial_markers(tokens: list[str], known: set[str], markers: list[str]) -> list[str]:
+    """Tokens with the editor's markers (°, a, b …) taken off the words they follow.
+
+    pdftotext glues a superscript marker to its word (``Finnuala°``,
+    ``Khalimovf``, ``AP’2b``) and may split off the punctuation after it
+    (``Statea .``). The degree sign of a textual note is never the
+    author's, so it is simply dropped; a commentary letter is taken off only
+    in text order (the next letter the HTML prints) and only where what
+    remains is a word of the essay, so nothing of the author's can be
+    removed this way.
+    """
+    letters = deque(m for m in markers if m != "°")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        i += 1
+        if tok in known:
+            out.append(tok)
+            continue
+        if "°" in tok:
+            tok = tok.replace("°", "")
+            if not tok:
+                continue
+        if letters and tok == letters[0]:  # a letter on its own (a word of the essay is kept above)
+            letters.popleft()
+            continue
+        glue = nxt if _PUNCT.fullmatch(nxt) else ""
+
+        def ok(candidate: str) -> bool:
+            return any(c in known or _NOTE_DIGITS.sub("", c) in known for c in (candidate, candidate + glue) if c)
+
+        if not ok(tok) and letters:
+            match = re.fullmatch(r"(.*?)([.,;:’”)\]]*)", tok, re.DOTALL)
+            core, tail = match[1], match[2]
+            if core.endswith(letters[0]) and ok(core[: -len(letters[0])] + tail):
+                tok = core[: -len(letters[0])] + tail
+                letters.popleft()
+        if glue and tok not in known and _NOTE_DIGITS.sub("", tok) not in known and ok(tok):
+            tok += glue
+            i += 1
+        out.append(tok)
+    return out
+
+
+def html_editorial_markers(page: Path) -> list[str]:
+    """The editor's markers on the essay page (text and notes), as the HTML prints them."""
+    root = lxml_html.fromstring(page.read_bytes())
+    refs = root.xpath("//*[@role='main']//a[contains(@class, 'tn-marker') or contains(@class, 'ed-marker')]")
+    return [r.text_content().strip() for r in refs]
+
+
+def pdf_section_text(pdf: Path, title: str) -> str:
+    """The text of the pages of one section of the PDF, found by its bookmark."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    starts = sorted(
+        (reader.get_destination_page_number(item), item.title)
+        for item in reader.outline
+        if not isinstance(item, list)
+    )
+    first = next(page for page, name in starts if name.startswith(title))
+    later = [page for page, _ in starts if page > first]
+    last = later[0] if later else len(reader.pages) - 1
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    # the section's first page may end the one before: start at its heading
+    words = title.split()
+    heading = re.search(r"\s+".join(map(re.escape, words)), text)
+    return text[heading.start():] if heading else text
+
+
+def pdf_words(text: str, known: set[str], markers: list[str] | None = None) -> list[str]:
     """Words of ``pdftotext`` output, with LaTeX's line-end hyphens undone."""
     out: list[str] = []
     lines = [l.split() for l in text.splitlines()]
@@ -121,6 +257,8 @@ def pdf_words(text: str, known: set[str]) -> list[str]:
                 carry = tok  # join with the next line's first word
                 continue
             out.append(tok)
+    if markers:
+        out = strip_editorial_markers(out, known, markers)
     result = []
     for tok in out:
         tok = _NOTE_DIGITS.sub("", tok)

@@ -441,6 +441,14 @@ def set_placed(env: BuildEnvironment, series: str, entries: list[Placed]) -> Non
     env.edition_placed[series] = {p.key: p for p in entries}
 
 
+def stop_if_failed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Stop once every series has reported its problems, so one run shows them all."""
+    if getattr(env, "edition_apparatus_failed", False):
+        env.edition_apparatus_failed = False
+        raise ApparatusError("the build stopped: the editorial notes above do not agree with the text or the copy-text")
+    return []
+
+
 def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """When the text or a note changes, its counterpart must be rewritten too."""
     touched = added | changed | removed
@@ -722,5 +730,6 @@ def setup(app: Sphinx) -> None:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", outdated)
+    app.connect("env-updated", stop_if_failed, priority=900)
     # after the author's notes are filled (edition.notes.fill, priority 500)
     app.connect("doctree-resolved", resolve, priority=600)
