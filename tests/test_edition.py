@@ -178,6 +178,6 @@ def test_every_page_links_to_the_downloads(edition) -> None:
     assert edition.epub.stat().st_size > 10_000
     for page in edition.html.rglob("*.html"):
         root = lxml_html.fromstring(page.read_bytes())
-        hrefs = root.xpath("//a[contains(@class, 'download')]/@href")
+        hrefs = root.xpath("//nav[contains(@class, 'sidebar-downloads')]//a/@href")
         targets = {(page.parent / h).resolve() for h in hrefs}
         assert targets == {edition.pdf.resolve(), edition.epub.resolve()}, page
