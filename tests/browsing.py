@@ -90,8 +90,10 @@ def site(edition: Any) -> Iterator[Site]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    # per module, not per session: Playwright's sync API allows one running
+    # instance at a time, and other test modules may start their own
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -2,8 +2,8 @@
 
 Accessibility is checked by axe-core (installed from package-lock.json) at
 WCAG 2.2 AA on every page, in the light and the dark theme; then the things
-a reader does: follow a note and come back, search, switch theme, download
-the PDF and EPUB.
+a reader does: follow a note and come back, search, switch theme, copy a
+code block, download the PDF and EPUB.
 """
 
 from __future__ import annotations
@@ -108,6 +108,42 @@ def test_theme_toggle_switches_between_light_and_dark(browse) -> None:
     assert seen["light"] != seen["dark"]
     page.reload()
     assert page.evaluate("document.body.dataset.theme") == "auto"  # the choice survives a reload
+
+
+def _pages_with_code(site) -> list[str]:
+    return [
+        name for name in site.pages()
+        if lxml_html.fromstring((site.root / name).read_bytes()).xpath("//div[contains(@class, 'highlight')]//pre")
+    ]
+
+
+CLOBBERABLE = {"exports", "module", "define", "require", "ClipboardJS", "Documentation", "Search"}
+"""Globals the site's scripts look up: clipboard.js's UMD wrapper tests ``typeof exports``,
+and an element ``id="exports"`` answers it, so clipboard.js hides itself and no copy button appears."""
+
+
+def test_no_element_id_shadows_a_global_the_scripts_use(site) -> None:
+    clashes = [
+        (name, ident)
+        for name in site.pages()
+        for ident in lxml_html.fromstring((site.root / name).read_bytes()).xpath("//@id | //@name")
+        if ident in CLOBBERABLE
+    ]
+    assert clashes == [], "rename these labels or anchors"
+
+
+def test_the_copy_button_copies_the_code_block(browse, site) -> None:
+    pages = _pages_with_code(site)
+    assert pages, "no page of the edition has a code block to copy"
+    page, visit = browse(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(pages[0])
+    block = page.locator("div.highlight").first
+    expected = block.locator("pre").inner_text()
+    block.hover()
+    block.locator("button.copybtn").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == expected.strip()
+    assert not visit.page_errors
 
 
 def test_the_download_links_answer_200(browse, site) -> None:
