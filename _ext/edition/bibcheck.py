@@ -49,12 +49,18 @@ def entry_lines(text: str, key: str) -> list[int]:
     return [_line_of(text, m.start()) for m in pattern.finditer(text)]
 
 
-def describe(path: Path, exc: BaseException) -> str:
+def describe(path: Path, exc: BaseException, encoding: str = "utf-8") -> str:
     """``path:line: message`` for what pybtex or the decoder raised."""
-    if isinstance(exc, UnicodeDecodeError):
+    if isinstance(exc, UnicodeDecodeError) or isinstance(exc.__context__, UnicodeDecodeError):
+        # pybtex wraps the decoder's error, whose offset counts from the chunk
+        # being decoded; decode the whole file again to find the line
         raw = path.read_bytes()
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as whole:
+            line = raw.count(b"\n", 0, whole.start) + 1
+            name = encoding.upper()
+            return f"{path}:{line}: not valid {name} (byte 0x{raw[whole.start]:02x}); save the file as {name}"
     if isinstance(exc, PybtexSyntaxError):
         return f"{path}:{exc.lineno}: malformed entry: {exc.error_type}: {Exception.__str__(exc)}"
     if isinstance(exc, BibliographyDataError) and "repeated" in str(exc):
@@ -75,7 +81,7 @@ def read(paths: Iterable[Path], encoding: str) -> BibData:
         try:
             parser.parse_file(path)
         except (PybtexError, UnicodeDecodeError, OSError) as exc:
-            raise BibliographyError(describe(path, exc)) from None
+            raise BibliographyError(describe(path, exc, encoding)) from None
         new = dict.fromkeys(k for k in parser.data.entries if k not in seen)
         seen.update(new)
         bibfiles[path] = BibFile(mtime=get_mtime(path), keys=new)
