@@ -101,6 +101,14 @@ def not_utf8(root: Path) -> str:
     return rf"essay\.md:{_line_of(text, where)}:\d+: not valid UTF-8"
 
 
+def bib_not_utf8(root: Path) -> str:
+    bib = root / "refs.bib"
+    text = bib.read_text("utf-8")
+    where = text.index("title")
+    bib.write_bytes(text[:where].encode() + "titl\u00e9".encode("latin-1") + text[where + 5:].encode())
+    return rf"refs\.bib:{_line_of(text, where)}: not valid UTF-8"
+
+
 def export_against_the_schema(root: Path) -> str:
     # a slip in the type mapping: "web-page" is no CSL type, so references.json would not validate
     replace_once(root / "_ext/edition/bibtex_csl.py", r'"webpage"', '"web-page"')
@@ -123,6 +131,7 @@ CASES = [
     Case("note marker with no note", marker_without_note),
     Case("broken cross-reference", broken_cross_reference),
     Case("source file not in UTF-8", not_utf8),
+    Case("refs.bib not in UTF-8", bib_not_utf8),
     Case("export that would not validate against the CSL schema", export_against_the_schema),
 ]
 
