@@ -22,8 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ RESULTS = HERE / "results"
 ESSAY_PAGE = "essay.html"
 FORMATS = ("html", "epub", "pdf")
 SECTIONS = ("builds", "preview", "page", "lighthouse", "scaling")
+Copier = Callable[[Path], Path]
+"""Makes a copy of the project at a path: the working tree, or a commit (``--rev``)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per form factor on the essay (default 3)")
     parser.add_argument("--scaling", default="1,10,100", help="sizes of the synthetic edition (default 1,10,100)")
     parser.add_argument("--scaling-runs", type=int, default=3, help="clean builds per size (default 3)")
+    parser.add_argument("--rev", help="benchmark this commit (default: the working tree as it is)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s]
@@ -51,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
+    copy_project: Copier = partial(project.snapshot_revision, revision=args.rev) if args.rev else project.snapshot
     results: dict[str, Any] = {"machine": machine(), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                "settings": vars(args)}
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        snap = project.snapshot(tmp / "project")
+        snap = copy_project(tmp / "project")
         site = tmp / "site"
         if "builds" in only:
             results["builds"] = bench_builds(snap, tmp, args)
@@ -68,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
                 if "lighthouse" in only:
                     results["lighthouse"] = bench_lighthouse(base, site / "html", args)
         if "preview" in only:
-            results["preview"] = bench_preview(tmp, args)
+            results["preview"] = bench_preview(copy_project(tmp / "preview"), args)
         if "scaling" in only:
             factors = [int(f) for f in args.scaling.split(",") if f]
-            results["scaling"] = bench_scaling(tmp, factors, args)
+            results["scaling"] = bench_scaling(tmp, copy_project, factors, args)
     results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     path = write(results)
     print(report.table(results))
@@ -134,9 +139,8 @@ def _editable_paragraph(text: str) -> str:
     raise ValueError(f"no plain paragraph in {synthetic.ESSAY} to edit")
 
 
-def bench_preview(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """One paragraph changed, then the incremental HTML build a live preview runs."""
-    copy = project.snapshot(tmp / "preview")
+def bench_preview(copy: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One paragraph changed in ``copy``, then the incremental HTML build a live preview runs."""
     essay = copy / synthetic.ESSAY
     original = essay.read_text("utf-8")
     paragraph = _editable_paragraph(original)
@@ -160,12 +164,12 @@ def bench_preview(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
     return _summaries(found)
 
 
-def bench_scaling(tmp: Path, factors: list[int], args: argparse.Namespace) -> dict[str, Any]:
+def bench_scaling(tmp: Path, copy_project: Copier, factors: list[int], args: argparse.Namespace) -> dict[str, Any]:
     """Clean HTML builds of the edition enlarged ``factor`` times."""
     out: dict[str, Any] = {}
     per_unit: int | None = None
     for index, factor in enumerate(factors):
-        copy = project.snapshot(tmp / f"scaled-{factor}")
+        copy = copy_project(tmp / f"scaled-{factor}")
         synthetic.enlarge(copy, factor)
         env = project.build_env(copy)
         notes = 0

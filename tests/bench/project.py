@@ -7,10 +7,12 @@ multiply it, and a benchmark must not leave a trace in the sources.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +35,16 @@ def snapshot(dest: Path, root: Path = ROOT) -> Path:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / rel, target)
+    return dest
+
+
+def snapshot_revision(dest: Path, revision: str, root: Path = ROOT) -> Path:
+    """Copy the project as committed at ``revision`` to ``dest``, to benchmark a commit."""
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=root, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    shutil.rmtree(dest / "tests", ignore_errors=True)
     return dest
 
 
