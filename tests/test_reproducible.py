@@ -62,5 +62,6 @@ def test_a_second_build_elsewhere_and_later_is_byte_identical(edition, tmp_path:
     figures["reproducible"] = f"{len(same)} of {len(first)} published files identical ({kinds}, every page)"
     assert differ == [], f"differ between two builds of one commit: {differ}"
     for name in ["html/index.html", "html/essay.html", "html/searchindex.js",
-                 "html/radicalisation-enigma.pdf", "html/radicalisation-enigma.epub"]:
+                 "html/radicalisation-enigma.pdf", "html/radicalisation-enigma.epub",
+                 *(f"html/{export}" for export in EXPORTS)]:
         assert name in same, name
