@@ -1,21 +1,28 @@
 """The edition's own Sphinx extension.
 
-Each module does one job; this one only wires them into Sphinx.
+Each module does one job; this one only wires them into Sphinx. They are
+imported when Sphinx sets the extension up, not when the package is:
+``python -m edition.build`` imports the package too, and starts its
+builders sooner for not loading Sphinx itself first.
 """
 
 from __future__ import annotations
 
-import sphinx
-from sphinx.application import Sphinx
-from sphinx.util.typing import ExtensionMetadata
+from typing import TYPE_CHECKING
 
-from . import apparatus, commentary, latexstyle, marks, titlepage
-from . import assets, descriptions
-from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
-from . import cite_page, citing, coins, exports, hosting, page_metadata, paragraphs
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    import sphinx
+
+    from . import apparatus, commentary, latexstyle, marks, titlepage
+    from . import assets, descriptions
+    from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
+    from . import cite_page, citing, coins, exports, hosting, page_metadata, paragraphs
+
     app.add_config_value("edition_language", "en-GB", "env", str)
     for module in (language, notes, figures, epub, downloads, bibcheck, encoding, security):
         module.setup(app)
