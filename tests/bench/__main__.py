@@ -93,20 +93,32 @@ def _summaries(found: dict[str, measure.Summary]) -> dict[str, Any]:
 
 
 def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Clean builds with ``python -m edition.build``: each format alone, then all at once."""
+    """``python -m edition.build``: each format alone, then all at once; first builds and rebuilds.
+
+    A first build starts from nothing (a fresh clone). A rebuild is ``nox -s
+    build`` run again: Sphinx starts afresh (``-E``) and every output is made
+    anew, but the build reuses what the previous ``_build/`` holds of the CSL
+    processor's results and LaTeX's auxiliary files.
+    """
     env = project.build_env(snap)
     out: dict[str, Any] = {}
     for name, formats in [*((f, (f,)) for f in FORMATS), ("all", ())]:
-        _step(f"clean build: {name}")
+        for mode in ("first", "rebuild"):
+            _step(f"clean build: {name}, {mode}")
+            kept = Path(tempfile.mkdtemp(dir=tmp, prefix="kept-")) / "_build"
 
-        def once(sample: bool, formats: tuple[str, ...] = formats) -> measure.Run:
-            dest = Path(tempfile.mkdtemp(dir=tmp, prefix="build-")) / "_build"
-            try:
-                return measure.run(project.build_command(snap, dest, *formats), env=env, sample_tree=sample)
-            finally:
-                shutil.rmtree(dest.parent, ignore_errors=True)
+            def once(sample: bool, formats: tuple[str, ...] = formats, mode: str = mode, kept: Path = kept) -> measure.Run:
+                dest = kept if mode == "rebuild" else Path(tempfile.mkdtemp(dir=tmp, prefix="build-")) / "_build"
+                try:
+                    return measure.run(project.build_command(snap, dest, *formats), env=env, sample_tree=sample)
+                finally:
+                    if mode == "first":
+                        shutil.rmtree(dest.parent, ignore_errors=True)
 
-        out[name] = _summaries(measure.repeat(once, runs=args.runs, warmup=args.warmup, tree_runs=args.memory_runs))
+            found = measure.repeat(once, runs=args.runs, warmup=max(args.warmup, 1 if mode == "rebuild" else 0),
+                                   tree_runs=args.memory_runs)
+            out[f"{name}/{mode}"] = _summaries(found)
+            shutil.rmtree(kept.parent, ignore_errors=True)
     return out
 
 
