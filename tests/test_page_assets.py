@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from edition import assets, descriptions
+from edition import assets, bundles, descriptions
 
 CODE_ONLY = ("copybutton.js", "clipboard.min.js", "copybutton.css", "pygments.css")
+BUNDLED = re.compile("^" + re.escape(bundles.HEADER).replace(r"\{name\}", r"(\S+)") + "$", re.M)
 
 
 def _head(path) -> lxml_html.HtmlElement:
     return lxml_html.fromstring(path.read_bytes()).find("head")
 
 
+def _stylesheets(path) -> list[str]:
+    """The stylesheets a page links, each bundle opened up into the files it holds."""
+    found = []
+    for href in lxml_html.fromstring(path.read_bytes()).xpath("//link[@rel='stylesheet']/@href"):
+        href = href.split("?", 1)[0]
+        if href.startswith(bundles.PREFIX):
+            found += BUNDLED.findall((path.parent / href).read_text("utf-8"))
+        else:
+            found.append(href)
+    return found
+
+
 def _loaded(path) -> list[str]:
-    head = lxml_html.fromstring(path.read_bytes())
-    return head.xpath("//link[@rel='stylesheet']/@href | //script/@src")
+    scripts = lxml_html.fromstring(path.read_bytes()).xpath("//script/@src")
+    return _stylesheets(path) + scripts
 
 
 @pytest.mark.sphinx("html", testroot="assets")
@@ -72,3 +88,33 @@ def test_edition_pages_have_a_real_favicon(edition) -> None:
         svg = etree.fromstring(icon.read_bytes())
         assert svg.tag == "{http://www.w3.org/2000/svg}svg"
         assert svg.get("viewBox") == "0 0 32 32"
+
+
+@pytest.mark.sphinx("html", testroot="assets")
+def test_plain_stylesheets_are_bundled_in_cascade_order(app, warning, make_app, tmp_path) -> None:
+    app.build()
+    assert not warning.getvalue()
+    unbundled = make_app("html", srcdir=app.srcdir, builddir=tmp_path, confoverrides={"edition_bundle_css": False})
+    unbundled.build()
+    for page in ("code.html", "prose.html", "genindex.html"):
+        separate = lxml_html.fromstring((unbundled.outdir / page).read_bytes()).xpath("//link[@rel='stylesheet']/@href")
+        assert _stylesheets(app.outdir / page) == [href.split("?", 1)[0] for href in separate], page
+    links = lxml_html.fromstring((app.outdir / "code.html").read_bytes()).xpath("//link[@rel='stylesheet']")
+    hrefs = [link.get("href").split("?", 1)[0] for link in links]
+    assert hrefs[0].startswith(bundles.PREFIX), hrefs
+    bundle = (app.outdir / hrefs[0]).read_text("utf-8")
+    held = BUNDLED.findall(bundle)
+    assert len(held) > 1 and "_static/pygments.css" in held, held
+    for name in held:  # each file whole, its url()s still pointing where they did
+        text = (app.outdir / name).read_text("utf-8").rstrip()
+        assert bundles.rebase_urls(text, name, hrefs[0]) in bundle, name
+    # the print stylesheet has a media attribute: it keeps its own link, and its media
+    assert [link.get("href").split("?")[0] for link in links if link.get("media") == "print"] == ["_static/print.css"]
+    assert len(links) < len(lxml_html.fromstring((unbundled.outdir / "code.html").read_bytes()).xpath("//link[@rel='stylesheet']"))
+
+
+def test_bundled_urls_point_where_they_pointed() -> None:
+    css = "a { background: url('../img/a.png') } b { background: url(data:image/svg+xml;x) } c { background: url(/abs.png) }"
+    moved = bundles.rebase_urls(css, "_static/styles/furo.css", "_static/edition-styles-0.css")
+    assert "url('img/a.png')" in moved
+    assert "url(data:image/svg+xml;x)" in moved and "url(/abs.png)" in moved

@@ -33,7 +33,7 @@ def trim(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
         return
     for key in ("css_files", "script_files"):
         if key in context:
-            context[key] = [a for a in context[key] if _basename(a) not in CODE_ASSETS]
+            context[key][:] = [a for a in context[key] if _basename(a) not in CODE_ASSETS]
 
 
 def setup(app: Sphinx) -> None:
