@@ -5,7 +5,7 @@ and version, the date of this edition, who prepared it, and how to cite it.
 Nothing on it is typed in the page source: change ``version`` or
 ``edition_date`` in ``conf.py`` and the title page, the PDF and EPUB
 metadata and the citation change with it. The citation is formatted by the
-edition's CSL processor in the edition's style, like every note.
+same record as the cite page, in its first style (:mod:`edition.citing`).
 
 In the PDF the title page is a page of its own followed by the contents
 (``conf.py`` turns off Sphinx's own ``\\maketitle`` for this reason).
@@ -14,20 +14,15 @@ In the PDF the title page is a page of its own followed by the contents
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxError
 from sphinx.util.docutils import SphinxDirective, SphinxRole, SphinxTranslator
 
-from . import citeproc, pandoc_ast
-
-CITE_KEY = "this-edition"
-
+from . import pandoc_ast
 
 class titlepage(nodes.General, nodes.Element):
     """The title page's block."""
@@ -41,21 +36,6 @@ def long_date(iso: str) -> str:
     """``2026-11-25`` → ``25 November 2026`` (British order, as the edition's language)."""
     date = dt.date.fromisoformat(iso)
     return f"{date.day} {date:%B} {date.year}"
-
-
-def edition_item(config: Config) -> dict[str, Any]:
-    """This edition of the essay as a CSL-JSON item, from ``conf.py`` alone."""
-    date = dt.date.fromisoformat(config.edition_date)
-    return {
-        "id": CITE_KEY,
-        "type": "chapter",
-        "title": f"{config.edition_title}: {config.edition_subtitle}",
-        "author": [dict(config.edition_author)],
-        "container-title": f"{config.edition_title}: {config.edition_statement}",
-        "editor": [{"literal": config.edition_contributors}],
-        "version": config.version,
-        "issued": {"date-parts": [[date.year, date.month, date.day]]},
-    }
 
 
 META = {
@@ -104,22 +84,17 @@ class TitlePageDirective(SphinxDirective):
         return [page]
 
 
-def format_citation(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Run the CSL processor once over this edition's own item."""
-    result = citeproc.render(
-        [edition_item(app.config)],
-        [],
-        style=app.config.edition_csl_style,
-        lang=app.config.edition_language,
-        cache_dir=Path(app.doctreedir) / "citeproc",
-    )
-    env.edition_self_citation = result.bibliography[CITE_KEY]
-    return []
-
-
 def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    for node in list(doctree.findall(edition_citation)):
-        node.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(app.env.edition_self_citation), classes=["edition-citation"]))
+    """The citation is the cite page's own Chicago entry: one record, one formatting."""
+    citations = list(doctree.findall(edition_citation))
+    if not citations:
+        return
+    citing = getattr(app.env, "edition_citing", None)
+    if not citing:
+        raise SphinxError("the title page cites the edition, but edition_essay_doc names no essay to cite")
+    entry = citing["styles"][0]["bibliography"]
+    for node in citations:
+        node.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(entry), classes=["edition-citation"]))
 
 
 def visit_html(self: SphinxTranslator, node: titlepage) -> None:
@@ -162,5 +137,4 @@ def setup(app: Sphinx) -> None:
     app.add_node(edition_citation)
     app.add_directive("edition-titlepage", TitlePageDirective)
     app.add_role("edition-meta", MetaRole())
-    app.connect("env-updated", format_citation)
     app.connect("doctree-resolved", fill)
