@@ -19,7 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     import sphinx
 
     from . import apparatus, commentary, latexstyle, marks, titlepage
-    from . import assets, bundles, descriptions
+    from . import assets, bundles, descriptions, templatecache
     from . import bibcheck, downloads, encoding, epub, figures, language, notes, security
     from . import cite_page, citing, coins, exports, hosting, page_metadata, paragraphs
 
@@ -30,7 +30,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         module.setup(app)
     for module in (hosting, paragraphs, citing, exports, cite_page, coins, page_metadata):  # citing and exports
         module.setup(app)
-    for module in (assets, bundles, descriptions):  # what each HTML page loads, and how it is described
+    for module in (assets, bundles, descriptions, templatecache):  # what each HTML page loads, and how it is described
         module.setup(app)
     return {
         "version": sphinx.__display_version__,
