@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 _NOTE = re.compile(r"^\[(?P<number>\d+)\]\s+(?P<text>.+)$")
@@ -33,6 +34,11 @@ class CopyText:
 
     def notes(self) -> dict[int, str]:
         """The author's notes as the capture prints them: ``[N] text`` lines."""
+        return dict(self._notes)
+
+    @cached_property
+    def _notes(self) -> dict[int, str]:
+        # read once: the apparatus asks for every note, one at a time
         found: dict[int, str] = {}
         for line in self.lines():
             match = _NOTE.match(line.strip())
@@ -42,7 +48,7 @@ class CopyText:
 
     def note(self, number: int) -> str:
         try:
-            return self.notes()[number]
+            return self._notes[number]
         except KeyError:
             raise CopyTextError(f"{self.path}: the copy-text has no note [{number}]") from None
 

@@ -283,15 +283,19 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Bu
             definitions[name] = other_definitions[name]
 
 
-def location_of(node: nodes.Node) -> str:
-    """Where a node stands in the essay, as a reader finds it: ¶ 4, note 5, …"""
+def location_of(node: nodes.Node, figures: dict[nodes.Element, str] | None = None) -> str:
+    """Where a node stands in the essay, as a reader finds it: ¶ 4, note 5, …
+
+    ``figures`` is :func:`paragraphs_before_figures` of the node's document,
+    when the caller locates many nodes of one document.
+    """
     for ancestor in _ancestors(node):
         if isinstance(ancestor, nodes.footnote):
             for id_ in ancestor["ids"]:
                 if m := _NOTE_ID.match(id_):
                     return f"note {m[1]}"
         if isinstance(ancestor, nodes.figure):
-            before = _paragraph_before(ancestor)
+            before = (figures if figures is not None else paragraphs_before_figures(ancestor.document)).get(ancestor, "")
             return f"caption after ¶ {before}" if before else "cover-image credit"
         if isinstance(ancestor, nodes.paragraph):
             number = paragraph_number(ancestor)
@@ -319,14 +323,16 @@ def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:
         node = node.parent
 
 
-def _paragraph_before(figure: nodes.Element) -> str:
+def paragraphs_before_figures(document: nodes.document) -> dict[nodes.Element, str]:
+    """For each figure, the number of the numbered paragraph before it: one pass over the document."""
+    before: dict[nodes.Element, str] = {}
     last = ""
-    for node in figure.document.findall(lambda n: n is figure or isinstance(n, nodes.paragraph)):
-        if node is figure:
-            return last
-        if not isinstance(node.parent, nodes.footnote):
+    for node in document.findall(lambda n: isinstance(n, (nodes.figure, nodes.paragraph))):
+        if isinstance(node, nodes.figure):
+            before[node] = last
+        elif not isinstance(node.parent, nodes.footnote):
             last = paragraph_number(node) or last
-    return last
+    return before
 
 
 def doc_order(env: BuildEnvironment, docnames: Iterable[str]) -> list[str]:
@@ -352,13 +358,14 @@ Anchor = tuple[str, str, str, str, str, "int | None"]
 def anchors_in(env: BuildEnvironment, docname: str) -> list[tuple[str, Any]]:
     """Marks and author's note references of a document, in text order."""
     doctree = env.get_doctree(docname)
+    figures = paragraphs_before_figures(doctree)
     found: list[tuple[str, Any]] = []
     for node in doctree.findall(lambda n: isinstance(n, (editorial_mark, nodes.footnote_reference))):
         if isinstance(node, editorial_mark):
-            found.append(("mark", (node, location_of(node))))
+            found.append(("mark", (node, location_of(node, figures))))
         elif "author-note" in node.get("classes", []):
             number = int(node.astext())
-            found.append(("note", (number, location_of(node))))
+            found.append(("note", (number, location_of(node, figures))))
     return found
 
 
@@ -475,16 +482,20 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         while index < len(node.parent) and isinstance(node.parent[index], nodes.footnote_reference):
             index += 1
         node.parent.insert(index, marker(entry, with_id=False))
+    # the page's footnotes by id, found in one pass, not one pass per note (an edition may have thousands)
+    footnotes: dict[str, list[nodes.footnote]] = {}
+    for footnote in doctree.findall(nodes.footnote):
+        for id_ in footnote["ids"]:
+            footnotes.setdefault(id_, []).append(footnote)
     for series in SERIES.values():
         for entry in placed(env, series.name).values():
             if entry.note is None:
                 continue
-            for footnote in doctree.findall(nodes.footnote):
-                if f"note-{entry.note}" in footnote["ids"]:
-                    paragraphs = list(footnote.findall(nodes.paragraph))
-                    target = paragraphs[-1] if paragraphs else footnote
-                    target += nodes.Text(" ")
-                    target += marker(entry, with_id=True)
+            for footnote in footnotes.get(f"note-{entry.note}", []):
+                paragraphs = list(footnote.findall(nodes.paragraph))
+                target = paragraphs[-1] if paragraphs else footnote
+                target += nodes.Text(" ")
+                target += marker(entry, with_id=True)
     for listing in list(doctree.findall(editorial_listing)):
         listing.replace_self(fill_listing(app, listing))
     for xref in list(doctree.findall(editorial_xref)):
