@@ -6,6 +6,8 @@ every block that carries a note. Copy *k* cites its own copies of the
 works (keys suffixed ``-x<k>``, added to ``refs.bib``), so notes, works and
 bibliography entries all grow by the same factor, and the CSL processor
 sees as many distinct first citations as a real edition of that size would.
+The copy-text's list of notes grows with them, since the editorial
+apparatus quotes each note's wording from there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 ESSAY = Path("edition/essay.md")
 BIBFILE = Path("refs.bib")
+COPY_TEXT = Path("edition/_copytext/copy-text.txt")
 MIN_WORDS = 25
 """A prose block this long is a paragraph of the essay, not a byline or a date."""
 
@@ -26,6 +29,7 @@ _CITE_KEY = re.compile(r"^(?P<key>[A-Za-z0-9_:.-]+)(?P<rest>.*)$", re.S)
 _NAME_OPTION = re.compile(r"^(?P<lead>\s*:name:\s*)(?P<name>\S+)\s*$", re.M)
 _BIB_ENTRY = re.compile(r"^@(?P<type>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,", re.M)
 _FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})")
+_COPY_NOTE = re.compile(r"^\[(?P<number>\d+)\]\s+(?P<text>.+)$")
 
 
 def blocks(text: str) -> list[str]:
@@ -101,6 +105,20 @@ def enlarge_bib(text: str, factor: int) -> str:
     return text.rstrip() + "\n\n" + "\n".join(extra)
 
 
+def enlarge_copy_text(text: str, factor: int) -> str:
+    """The copy-text with its notes ``[N] ...`` repeated for each copy, numbered on."""
+    notes = [m for m in map(_COPY_NOTE.match, (line.strip() for line in text.split("\n"))) if m]
+    if not notes:
+        return text
+    count = max(int(m["number"]) for m in notes)
+    extra = [
+        f"[{int(m['number']) + count * (k - 1)}] {m['text']}"
+        for k in range(2, factor + 1)
+        for m in notes
+    ]
+    return text.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
+
+
 def enlarge(project: Path, factor: int) -> None:
     """Turn the project copy at ``project`` into a ``factor`` × edition, in place."""
     if factor < 1:
@@ -110,3 +128,6 @@ def enlarge(project: Path, factor: int) -> None:
     essay, bib = project / ESSAY, project / BIBFILE
     essay.write_text(enlarge_essay(essay.read_text("utf-8"), factor), "utf-8")
     bib.write_text(enlarge_bib(bib.read_text("utf-8"), factor), "utf-8")
+    copy_text = project / COPY_TEXT
+    if copy_text.is_file():
+        copy_text.write_text(enlarge_copy_text(copy_text.read_text("utf-8"), factor), "utf-8")
