@@ -181,10 +181,14 @@ def _finish(
         return text, f"{fmt}: sphinx-build exited {proc.returncode}", 0.0
     if fmt == "pdf":
         latex_dir = work / "latex"
-        _carry_latex_auxiliaries(previous, latex_dir)
-        latex = subprocess.run(
-            latex_command(), cwd=latex_dir, env={**env, **latex_env(latex_dir)}, capture_output=True, check=False
-        )
+        carried = _carry_latex_auxiliaries(previous, latex_dir)
+        latex = _latexmk(latex_dir, env)
+        if latex.returncode and carried:
+            # an earlier build's auxiliary files may name commands this one no longer defines:
+            # LaTeX from nothing decides whether the fault is in the sources
+            for name in [*carried, f"{STEM}.fls", f"{STEM}.log", f"{STEM}.xdv"]:
+                (latex_dir / name).unlink(missing_ok=True)
+            latex = _latexmk(latex_dir, env)
         if latex.returncode:
             log = latex_dir / f"{STEM}.log"
             tail = log.read_text(errors="replace")[-3000:] if log.exists() else latex.stdout.decode()
@@ -210,15 +214,24 @@ def _prune_cache(work: Path, since: float) -> None:
             entry.unlink()
 
 
-def _carry_latex_auxiliaries(previous: Path | None, latex_dir: Path) -> None:
+def _latexmk(latex_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        latex_command(), cwd=latex_dir, env={**env, **latex_env(latex_dir)}, capture_output=True, check=False
+    )
+
+
+def _carry_latex_auxiliaries(previous: Path | None, latex_dir: Path) -> list[str]:
     """Give latexmk the previous run's auxiliary files, so it checks them rather than rebuilds them."""
     source = previous / "latex" if previous else None
     if not source or not source.is_dir():
-        return
+        return []
+    carried = []
     for ext in LATEX_AUXILIARIES:
         old = source / f"{STEM}.{ext}"
         if old.is_file() and not (latex_dir / old.name).exists():
             shutil.copy2(old, latex_dir / old.name)
+            carried.append(old.name)
+    return carried
 
 
 def build(formats: Sequence[str], dest: Path, *, epoch: str | None = None) -> dict[str, float]:
