@@ -240,9 +240,13 @@ def _versions() -> dict[str, str]:
         "xelatex": ["xelatex", "--version"],
         "chromium": [browser.CHROMIUM, "--version"],
         "node": ["node", "--version"],
+        "lighthouse": [str(lighthouse.BINARY), "--version"],
+        "latexmk": ["latexmk", "--version"],
     }.items():
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            found[name] = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=30).stdout.splitlines()[0]
+            lines = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=30).stdout.strip().splitlines()
+            if lines:
+                found[name] = lines[-1] if name == "latexmk" else lines[0]
     return found
 
 
