@@ -14,7 +14,7 @@ from edition import essay_record, exports, ris
 FILES = ("references.json", "essay.json", "references.bib", "references.ris")
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_the_html_build_writes_four_valid_exports(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
@@ -29,7 +29,7 @@ def test_the_html_build_writes_four_valid_exports(app, warning) -> None:
     assert references[1]["URL"] == "https://example.org/report?a=1&b=2"
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_essay_json_has_this_edition_and_the_original_with_an_approximate_date(app, warning) -> None:
     app.build()
     edition, original = json.loads((app.outdir / "essay.json").read_text("utf-8"))
@@ -45,7 +45,7 @@ def test_essay_json_has_this_edition_and_the_original_with_an_approximate_date(a
     assert "URL" not in edition, "no base URL configured: no URL is invented"
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports", confoverrides={"html_baseurl": "https://edition.example.org/v2"})
+@pytest.mark.sphinx("html", testroot="citing", confoverrides={"html_baseurl": "https://edition.example.org/v2"})
 def test_with_a_base_url_the_record_names_the_essay_page(app, warning) -> None:
     app.build()
     edition = json.loads((app.outdir / "essay.json").read_text("utf-8"))[0]
@@ -56,7 +56,7 @@ def test_read_the_docs_canonical_url_is_used_when_html_baseurl_is_unset(make_app
     import shutil
 
     src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-citing-exports", src)
+    shutil.copytree(rootdir / "test-citing", src)
     monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://rtd.example.org/en/latest/")
     app = make_app("html", srcdir=src)
     app.build()
@@ -68,12 +68,12 @@ def test_a_relative_base_url_is_refused(make_app, rootdir, tmp_path) -> None:
     import shutil
 
     src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-citing-exports", src)
+    shutil.copytree(rootdir / "test-citing", src)
     with pytest.raises(ConfigError, match="html_baseurl = '/edition/'"):
         make_app("html", srcdir=src, confoverrides={"html_baseurl": "/edition/"})
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
     app.build()
     exported = parse_file(app.outdir / "references.bib")
@@ -88,7 +88,7 @@ def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
         }
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_ris_parses_with_rispy(app, warning) -> None:
     app.build()
     records = rispy.loads((app.outdir / "references.ris").read_text("utf-8"))
@@ -100,7 +100,7 @@ def test_ris_parses_with_rispy(app, warning) -> None:
     assert online["access_date"] == "2023/12/01/" and online["urls"] == ["https://example.org/report?a=1&b=2"]
 
 
-@pytest.mark.sphinx("html", testroot="citing-exports")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_a_failed_build_writes_no_exports(app, warning) -> None:
     app.build()
     for name in FILES:

@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 
-@pytest.mark.sphinx("html", testroot="citing-paragraphs")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_body_paragraphs_are_numbered_in_order_and_nothing_else(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
@@ -23,7 +23,7 @@ def test_body_paragraphs_are_numbered_in_order_and_nothing_else(app, warning) ->
     assert app.env.edition_paragraphs == {"essay": 3}
 
 
-@pytest.mark.sphinx("html", testroot="citing-paragraphs")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_each_number_is_a_permalink_with_a_citation_button(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "essay.html").read_bytes())
@@ -42,7 +42,7 @@ def test_each_number_is_a_permalink_with_a_citation_button(app, warning) -> None
     assert "_static/edition-cite.js" in html
 
 
-@pytest.mark.sphinx("html", testroot="citing-paragraphs", confoverrides={"html_baseurl": "https://edition.example.org/x/"})
+@pytest.mark.sphinx("html", testroot="citing", confoverrides={"html_baseurl": "https://edition.example.org/x/"})
 def test_with_a_base_url_the_citation_names_the_permalink(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "essay.html").read_bytes())
@@ -51,7 +51,7 @@ def test_with_a_base_url_the_citation_names_the_permalink(app, warning) -> None:
     assert button.get("data-permalink") is None
 
 
-@pytest.mark.sphinx("latex", testroot="citing-paragraphs")
+@pytest.mark.sphinx("latex", testroot="citing")
 def test_latex_has_the_same_numbers_as_margin_notes_and_pdf_destinations(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
