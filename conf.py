@@ -7,12 +7,6 @@ citation exports read it from here.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).parent.resolve()
-sys.path.insert(0, str(HERE / "_ext"))
-
 # -- The edition ---------------------------------------------------------------
 
 edition_title = "The Radicalisation Enigma"
@@ -29,7 +23,7 @@ edition_language = "en-GB"
 edition_foreign_languages = {"ru": "russian"}
 edition_csl_style = "chicago-notes-bibliography-access-dates"
 
-# How the essay itself is cited (edition.citing, edition.essay_record). The
+# How the essay itself is cited (scholarly_edition.citing). The
 # title is stored as citation software wants it: in sentence case with proper
 # nouns braced, since CSL styles can title-case a title (Chicago, MLA) but not
 # sentence-case one (APA); the build checks it spells the title above.
@@ -39,7 +33,7 @@ edition_bibtex_title = "The radicalisation enigma: The question of {Islamic} mig
 edition_bibtex_shorttitle = "Radicalisation enigma"
 edition_bib_edition = "scholarly ed."  # the edition statement as all three styles abbreviate it
 edition_original_dateline = "Updated: Jun 1"  # the original page's only date, as the copy-text prints it
-edition_original_month_day = (6, 1)  # that date; its year is inferred, never stated (edition.essay_record)
+edition_original_month_day = (6, 1)  # that date; its year is inferred, never stated
 edition_subject = "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
 edition_keywords = ["radicalisation", "extremism", "labour migration", "Central Asia", "Russia", "Islamic State", "counter-extremism"]
 
@@ -55,7 +49,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
     "sphinxext.opengraph",
-    "edition",
+    "scholarly_edition",
 ]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
@@ -89,7 +83,7 @@ html_copy_source = False
 html_last_updated_fmt = None
 copybutton_selector = "div.highlight pre"
 # Absolute URLs come only from html_baseurl or, on Read the Docs, from
-# READTHEDOCS_CANONICAL_URL (edition.hosting); without either, none is printed.
+# READTHEDOCS_CANONICAL_URL (scholarly_edition.citing.hosting); without either, none is printed.
 ogp_social_cards = {"enable": False}
 
 # -- EPUB ----------------------------------------------------------------------
@@ -103,7 +97,7 @@ epub_copyright = copyright
 epub_description = edition_subject
 epub_identifier = edition_identifier
 epub_scheme = "uuid"
-epub_uid = "edition-uid"  # an XML id; toc.ncx gets the identifier itself (edition.epub)
+epub_uid = "edition-uid"  # an XML id; toc.ncx gets the identifier itself (scholarly_edition.formats.epub)
 epub_basename = edition_download_stem
 epub_show_urls = "no"
 epub_exclude_files = ["search.html"]
@@ -138,7 +132,7 @@ latex_elements = {
 \hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{', '.join(edition_keywords)}}}}}
 """,
     "printindex": r"\footnotesize\raggedright\printindex",
-    # the title page, then the contents, come from edition/index.md (edition.titlepage)
+    # the title page, then the contents, come from edition/index.md (scholarly_edition.citing.titlepage)
     "maketitle": "",
     "tableofcontents": "",
 }

@@ -20,7 +20,8 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["build", "tests"]
 
 ROOT = Path(__file__).parent
-EXT = str(ROOT / "_ext")
+PACKAGE = "scholarly_edition"
+FORMATS = ("html", "epub", "pdf")
 BENCH = ROOT / "tests" / "bench"
 
 LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended", "xindy"]
@@ -28,7 +29,7 @@ TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
-    """Install dependency groups exactly as ``uv.lock`` pins them (hashes checked)."""
+    """Install the extension (editable) and dependency groups exactly as ``uv.lock`` pins them (hashes checked)."""
     uv = shutil.which("uv")
     if uv is None:
         session.install("uv")
@@ -36,9 +37,9 @@ def install_groups(session: nox.Session, *groups: str) -> None:
     # --compile-bytecode: compiled once here, not by every sphinx-build run
     # (about 1.3 s a process where bytecode is not written back, as under
     # PYTHONDONTWRITEBYTECODE or a read-only environment).
-    args = [uv, "sync", "--locked", "--no-install-project", "--compile-bytecode"]
+    args = [uv, "sync", "--locked", "--compile-bytecode", "--no-default-groups"]
     for group in groups:
-        args += ["--only-group", group] if group == groups[0] else ["--group", group]
+        args += ["--group", group]
     session.run_install(
         *args,
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
@@ -79,10 +80,10 @@ def ensure_debian(session: nox.Session, packages: list[str]) -> None:
 
 
 def run_build(session: nox.Session, *formats: str) -> None:
-    """The one build helper: every format goes through ``edition.build``."""
+    """The one build helper: every format goes through ``scholarly_edition.build``."""
     if not formats or "pdf" in formats:
         ensure_debian(session, LATEX_PACKAGES)
-    session.run("python", "-m", "edition.build", *formats, env={"PYTHONPATH": EXT})
+    session.run("python", "-m", f"{PACKAGE}.build", *formats)
 
 
 @nox.session(default=True)
@@ -93,24 +94,11 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
-def html(session: nox.Session) -> None:
-    """Build only the HTML edition."""
+@nox.parametrize("fmt", FORMATS, ids=FORMATS)
+def docs(session: nox.Session, fmt: str) -> None:
+    """Build one format: ``nox -s "docs(html)"``, ``"docs(pdf)"`` or ``"docs(epub)"``."""
     install_groups(session, "build")
-    run_build(session, "html")
-
-
-@nox.session(default=False)
-def pdf(session: nox.Session) -> None:
-    """Build only the PDF edition (xelatex)."""
-    install_groups(session, "build")
-    run_build(session, "pdf")
-
-
-@nox.session(default=False)
-def epub(session: nox.Session) -> None:
-    """Build only the EPUB edition."""
-    install_groups(session, "build")
-    run_build(session, "epub")
+    run_build(session, fmt)
 
 
 @nox.session(default=False)
@@ -121,14 +109,22 @@ def serve(session: nox.Session) -> None:
         "sphinx-autobuild",
         "-c", str(ROOT),
         "--watch", str(ROOT / "refs.bib"),
-        "--watch", EXT,
+        "--watch", str(ROOT / PACKAGE),
         "--host", "127.0.0.1",
         "-n", "--keep-going",
         str(ROOT / "edition"),
         str(ROOT / "_build" / "preview"),
         *session.posargs,
-        env={"PYTHONPATH": EXT},
     )
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and mypy over the extension and the tests' helpers."""
+    install_groups(session, "lint")
+    session.run("ruff", "check", PACKAGE, "tests", "noxfile.py", "conf.py")
+    session.run("ruff", "format", "--check", PACKAGE)
+    session.run("mypy")
 
 
 def npm_ci(session: nox.Session, folder: Path) -> None:
@@ -159,7 +155,7 @@ def tests(session: nox.Session) -> None:
     install_groups(session, "test")
     ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES)
     npm_ci(session, ROOT)
-    session.run("pytest", *session.posargs, env={"PYTHONPATH": EXT})
+    session.run("pytest", *session.posargs)
 
 
 @nox.session(default=False)
@@ -176,7 +172,8 @@ def bench(session: nox.Session) -> None:
     installed = BENCH / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (BENCH / "package-lock.json").stat().st_mtime:
         session.run("npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--silent", external=True)
-    session.run("python", "-m", "bench", *session.posargs, env={"PYTHONPATH": os.pathsep.join([EXT, str(ROOT / "tests")])})
+    session.chdir(ROOT / "tests")  # the benchmark is the package tests/bench
+    session.run("python", "-m", "bench", *session.posargs)
 
 
 @nox.session(default=False, venv_backend="none")

@@ -80,7 +80,7 @@ def serve(root: Path, headers: dict[str, str]) -> tuple[http.server.ThreadingHTT
 
 @pytest.fixture(scope="session")
 def site(edition: Any) -> Iterator[Site]:
-    from edition.security import headers
+    from scholarly_edition.formats.security import headers
 
     server, url = serve(edition.html, headers())
     try:

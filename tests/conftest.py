@@ -35,7 +35,7 @@ class Edition:
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Edition:
     """All three editions, built once with the same command ``nox -s build`` uses."""
-    from edition.build import FORMATS, build, source_date_epoch
+    from scholarly_edition.build import FORMATS, build, source_date_epoch
 
     out = tmp_path_factory.mktemp("edition") / "_build"
     epoch = source_date_epoch()

@@ -108,7 +108,7 @@ def test_title_page_is_made_from_the_configuration(app, warning) -> None:
     assert "Version 7.7.7, 4 March 2030" in page
     assert "Prepared by the test’s contributors" in page
     # the citation is the cite page's record in its first style, not a second record
-    from edition.pandoc_ast import to_text
+    from scholarly_edition.text.pandoc_ast import to_text
 
     entry = to_text(app.env.edition_citing["styles"][0]["bibliography"])
     assert entry == "Smith, Jane. A Test: Of the Apparatus. Version 7.7.7. Test ed. 2030."
@@ -128,7 +128,7 @@ def test_bad_apparatus_stops_the_build_naming_file_and_line(app, warning) -> Non
 
 
 def test_copy_text_quotes_notes_and_lines() -> None:
-    from edition.copytext import CopyText, CopyTextError
+    from scholarly_edition.apparatus.copytext import CopyText, CopyTextError
 
     copy = CopyText.read(fidelity.COPY_TEXT)
     assert len(copy.notes()) == 22
@@ -182,7 +182,7 @@ def test_each_format_records_the_same_emendations(edition) -> None:
 
 
 def test_every_note_and_the_cover_credit_keep_the_copy_texts_wording(edition) -> None:
-    from edition.copytext import CopyText
+    from scholarly_edition.apparatus.copytext import CopyText
 
     copy = CopyText.read(fidelity.COPY_TEXT)
     page = lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pybtex.database import Entry, Person
 
-from edition import bibtex_csl
+from scholarly_edition.bibliography import bibtex_csl
 
 
 def entry(type_: str, persons: dict[str, list[str]] | None = None, **fields: str) -> Entry:

@@ -16,7 +16,8 @@ from lxml import html as lxml_html
 from pybtex.database import parse_file
 
 import fidelity
-from edition import bibtex_csl, citeproc
+from scholarly_edition.bibliography import bibtex_csl
+from scholarly_edition.bibliography import citeproc
 
 SCHEMA = fidelity.ROOT / "_ext" / "edition" / "schemas" / "csl-data.json"
 STYLES = ("chicago-notes-bibliography", "chicago-notes-bibliography-access-dates", "apa", "modern-language-association")

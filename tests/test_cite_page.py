@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from pybtex.database import parse_string
 from sphinx.errors import SphinxError
 
-from edition import citeproc
+from scholarly_edition.bibliography import citeproc
 
 
 def _text(node) -> str:

@@ -9,7 +9,9 @@ import rispy
 from pybtex.database import parse_file, parse_string
 from sphinx.errors import ConfigError
 
-from edition import essay_record, exports, ris
+from scholarly_edition.bibliography import record as essay_record
+from scholarly_edition.citing import exports
+from scholarly_edition.bibliography import ris
 
 FILES = ("references.json", "essay.json", "references.bib", "references.ris")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from edition import bibcheck, encoding
+from scholarly_edition.text import bibcheck
+from scholarly_edition.text import encoding
 
 ROOTS = Path(__file__).parent / "roots"
 

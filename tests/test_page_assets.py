@@ -9,7 +9,9 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from edition import assets, bundles, descriptions
+from scholarly_edition.formats import assets
+from scholarly_edition.formats import bundles
+from scholarly_edition.formats import descriptions
 
 CODE_ONLY = ("copybutton.js", "clipboard.min.js", "copybutton.css", "pygments.css")
 BUNDLED = re.compile("^" + re.escape(bundles.HEADER).replace(r"\{name\}", r"(\S+)") + "$", re.M)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from edition import metatags
+from scholarly_edition.bibliography import metatags
 
 BASE = "https://edition.example.org/en/latest/"
 

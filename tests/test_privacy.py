@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from edition import security
+from scholarly_edition.formats import security
 
 ROOT = Path(__file__).resolve().parents[1]
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}

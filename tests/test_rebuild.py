@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.build import CITEPROC_CACHE, STEM, build
+from scholarly_edition.build import CITEPROC_CACHE, STEM, build
 from test_reproducible import published
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edition import templatecache
+from scholarly_edition.formats import templatecache
 
 
 @pytest.mark.sphinx("html", testroot="assets", freshenv=True)

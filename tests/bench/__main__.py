@@ -252,7 +252,7 @@ def _versions() -> dict[str, str]:
 
 def _pandoc() -> str:
     sys.path.insert(0, str(project.ROOT / "_ext"))
-    from edition.citeproc import pandoc_path
+    from scholarly_edition.bibliography.citeproc import pandoc_path
 
     return pandoc_path()
 

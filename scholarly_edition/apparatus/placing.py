@@ -1,0 +1,206 @@
+"""Putting editorial notes in text order: where each mark stands, and what does not agree.
+
+After all documents are read, the marks are put in text order, numbered
+(or lettered), and each is given its place in the text (¶ number, note,
+caption) from the paragraph ids that the paragraph numbering sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from scholarly_edition import ids
+from scholarly_edition.apparatus.domain import apparatus
+from scholarly_edition.apparatus.model import SERIES, Definition, Placed
+from scholarly_edition.problems import Finding
+from scholarly_edition.apparatus.nodes import editorial_mark
+
+_PARATEXT = {"dateline": "dateline", "byline": "byline", "author-bio": "biographical note"}
+_TRAILING = "”’\"' .,;:)"
+
+
+def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def paragraph_number(paragraph: nodes.Element) -> str:
+    """The ¶ number the paragraph numbering gave (its ``p-N`` id), if any."""
+    for id_ in paragraph.get("ids", []):
+        if (number := ids.paragraph_number(id_)) is not None:
+            return str(number)
+    return ""
+
+
+def paragraphs_before_figures(document: nodes.document) -> dict[nodes.Element, str]:
+    """For each figure, the number of the numbered paragraph before it: one pass over the document."""
+    before: dict[nodes.Element, str] = {}
+    last = ""
+    for node in document.findall(lambda n: isinstance(n, (nodes.figure, nodes.paragraph))):
+        if isinstance(node, nodes.figure):
+            before[node] = last
+        elif not isinstance(node.parent, nodes.footnote):
+            last = paragraph_number(node) or last
+    return before
+
+
+def location_of(node: nodes.Node, figures: dict[nodes.Element, str] | None = None) -> str:
+    """Where a node stands in the essay, as a reader finds it: ¶ 4, note 5, …
+
+    ``figures`` is :func:`paragraphs_before_figures` of the node's document,
+    when the caller locates many nodes of one document.
+    """
+    for ancestor in _ancestors(node):
+        if isinstance(ancestor, nodes.footnote):
+            for id_ in ancestor["ids"]:
+                if (number := ids.note_number(id_)) is not None:
+                    return f"note {number}"
+        if isinstance(ancestor, nodes.figure):
+            before = (figures if figures is not None else paragraphs_before_figures(ancestor.document)).get(
+                ancestor, ""
+            )
+            return f"caption after ¶ {before}" if before else "cover-image credit"
+        if isinstance(ancestor, nodes.paragraph):
+            number = paragraph_number(ancestor)
+            if number:
+                return f"¶ {number}"
+            for cls, place in _PARATEXT.items():
+                if cls in ancestor["classes"]:
+                    return place
+        if isinstance(ancestor, nodes.title):
+            return "title"
+    return "text"
+
+
+def doc_order(env: BuildEnvironment, docnames: Iterable[str]) -> list[str]:
+    """Documents in reading order (the toctree's), any others after them."""
+    order: list[str] = []
+
+    def walk(doc: str) -> None:
+        if doc in order:
+            return
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            walk(child)
+
+    walk(env.config.root_doc)
+    wanted = set(docnames)
+    return [d for d in order if d in wanted] + sorted(wanted - set(order))
+
+
+class MarkAt(NamedTuple):
+    node: editorial_mark
+    location: str
+
+
+class NoteAt(NamedTuple):
+    number: int
+    location: str
+
+
+def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
+    """Marks and the author's note references of a document, in text order."""
+    doctree = env.get_doctree(docname)
+    figures = paragraphs_before_figures(doctree)
+    found: list[MarkAt | NoteAt] = []
+    for node in doctree.findall(lambda n: isinstance(n, (editorial_mark, nodes.footnote_reference))):
+        if isinstance(node, editorial_mark):
+            found.append(MarkAt(node, location_of(node, figures)))
+        elif "author-note" in node.get("classes", []):
+            found.append(NoteAt(int(node.astext()), location_of(node, figures)))
+    return found
+
+
+def text_before(node: nodes.Node, limit: int = 200) -> str:
+    """The text that precedes ``node`` in its document, note numbers left out."""
+    tail = ""
+    for n in node.document.findall(lambda x: x is node or isinstance(x, nodes.Text)):
+        if n is node:
+            break
+        if any(isinstance(a, (nodes.footnote_reference, nodes.footnote)) for a in _ancestors(n.parent)):
+            continue
+        tail = (tail + n.astext())[-limit:]
+    return tail
+
+
+def lemma_of(node: editorial_mark, definition: Definition | None) -> tuple[str, Finding | None]:
+    """The lemma of a mark, and a problem if a point mark's stated lemma is not in the text before it.
+
+    A point mark (no words wrapped) may name its lemma with ``:lemma:`` in the
+    definition, where the words carry other markup (a glossary link, a
+    language span); the words must then end the text just before the mark.
+    """
+    if node.astext() or definition is None or "lemma" not in definition.options:
+        return node.astext(), None
+    lemma = " ".join(definition.options["lemma"].split())
+    before = " ".join(text_before(node).split()).rstrip(_TRAILING)
+    if not before.endswith(lemma.rstrip(_TRAILING)):
+        message = (
+            f"{SERIES[definition.series].noun} {definition.key!r}: "
+            f"its lemma {lemma!r} is not the text before its mark (…{before[-40:]!r})"
+        )
+        return lemma, Finding(message, definition.location)
+    return lemma, None
+
+
+def mark_entry(series: str, docname: str, anchor: MarkAt, definitions: dict[str, Definition]) -> tuple[Placed, Finding | None]:
+    """A mark as an unnumbered note of ``series``, and any problem with its lemma."""
+    node = anchor.node
+    definition = definitions.get(node["key"])
+    lemma, problem = lemma_of(node, definition)
+    entry = Placed(
+        series,
+        node["key"],
+        docname,
+        ids.mark(series, node["key"]),
+        anchor.location,
+        lemma,
+        definition,
+        point=not node.astext(),
+    )
+    return entry, problem
+
+
+def number(entries: list[Placed]) -> None:
+    """Number the notes in the order given, and label them as their series does."""
+    for n, entry in enumerate(entries, start=1):
+        entry.number, entry.label = n, SERIES[entry.series].label(n)
+
+
+def check_definitions(env: BuildEnvironment, series: str, placed_keys: set[str]) -> list[Finding]:
+    """Definitions with no mark, defined twice, and marks with no definition."""
+    domain = apparatus(env)
+    noun = SERIES[series].noun
+    problems = []
+    defined: dict[str, Definition] = {}
+    for defs in domain.definitions.values():
+        for d in defs:
+            if d.series != series:
+                continue
+            if d.key in defined:
+                problems.append(Finding(f"{noun} {d.key!r} is defined twice", d.location))
+            defined[d.key] = d
+    for doc_marks in domain.marks.values():
+        for m in doc_marks:
+            if m.series == series and m.key not in defined:
+                problems.append(Finding(f"{{{series}}} mark {m.key!r} has no {noun} definition", f"{m.source}:{m.line}"))
+    for key, d in defined.items():
+        if key not in placed_keys:
+            problems.append(Finding(f"{noun} {key!r} has no mark in the text", d.location))
+    return problems
+
+
+def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """When the text or a note changes, its counterpart must be rewritten too."""
+    domain = apparatus(env)
+    touched = added | changed | removed
+    related = set(domain.marks) | domain.listing_docs()
+    if touched & related:
+        return sorted(related - touched)
+    return []

@@ -1,0 +1,235 @@
+"""BibTeX (as pybtex parsed it) to CSL-JSON.
+
+Pure functions: no Sphinx here, so the mapping can be tested on its own and
+reused by every export. The mapping follows the biblatex data model and the
+CSL 1.0.2 variables; it covers the entry types and fields this edition uses
+and refuses anything else, because a silently dropped field is a wrong
+citation.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from pybtex.database import Entry, Person
+
+from scholarly_edition.problems import DataError, Problem
+
+CSL_TYPES: Mapping[str, str] = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "online": "webpage",
+    "report": "report",
+    "techreport": "report",
+    "video": "motion_picture",
+    "misc": "document",
+}
+"""biblatex entry type to CSL item type."""
+
+ARTICLE_SUBTYPES: Mapping[str, str] = {
+    "newspaper": "article-newspaper",
+    "magazine": "article-magazine",
+}
+"""biblatex ``entrysubtype`` of an ``@article`` to CSL item type."""
+
+TEXT_FIELDS: Mapping[str, str] = {
+    "title": "title",
+    "shorttitle": "title-short",
+    "journaltitle": "container-title",
+    "journal": "container-title",
+    "booktitle": "container-title",
+    "maintitle": "container-title",
+    "publisher": "publisher",
+    "institution": "publisher",
+    "organization": "publisher",
+    "location": "publisher-place",
+    "address": "publisher-place",
+    "type": "genre",
+    "number": "number",
+    "pages": "page",
+    "volume": "volume",
+    "issue": "issue",
+    "note": "note",
+    "doi": "DOI",
+    "url": "URL",
+    "language": "language",
+    "edition": "edition",
+    "version": "version",
+}
+"""biblatex field to CSL variable, for fields that carry text."""
+
+RICH_TEXT = frozenset({"title", "title-short", "container-title"})
+"""CSL variables whose braces mark protected capitalisation."""
+
+VERBATIM = frozenset({"URL", "DOI"})
+"""CSL variables copied byte for byte: URLs are printed as the source has them."""
+
+DATE_FIELDS: Mapping[str, str] = {"date": "issued", "urldate": "accessed", "origdate": "original-date"}
+
+IGNORED_FIELDS = frozenset({"entrysubtype", "year", "month"})
+
+PERSON_ROLES: Mapping[str, str] = {
+    "author": "author",
+    "editor": "editor",
+    "translator": "translator",
+}
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
+
+
+class BibTeXToCSLError(DataError):
+    """An entry that cannot be mapped to CSL without losing or inventing data."""
+
+    problem = Problem.BIBLIOGRAPHY
+
+
+def csl_type(entry: Entry) -> str:
+    """The CSL type of ``entry``; newspaper and magazine articles are told apart."""
+    bibtype = entry.type.lower()
+    if bibtype == "article":
+        subtype = entry.fields.get("entrysubtype", "").lower()
+        if subtype:
+            try:
+                return ARTICLE_SUBTYPES[subtype]
+            except KeyError:
+                raise BibTeXToCSLError(f"unknown entrysubtype {subtype!r}") from None
+    try:
+        return CSL_TYPES[bibtype]
+    except KeyError:
+        raise BibTeXToCSLError(f"entry type @{entry.type} has no CSL mapping") from None
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode text, braces and LaTeX escapes removed."""
+    decoded = codecs.decode(value, "ulatex")
+    return decoded.replace("{", "").replace("}", "")
+
+
+def latex_to_csl_rich_text(value: str) -> str:
+    """CSL rich text: top-level braced groups become ``nocase`` spans.
+
+    A CSL processor applies a style's case conversion (Chicago's headline
+    style, for instance) except inside ``<span class="nocase">``, which is
+    how CSL-JSON says what BibTeX says with braces.
+    """
+    decoded = codecs.decode(value, "ulatex")
+    out: list[str] = []
+    depth = 0
+    for char in decoded:
+        if char == "{":
+            if depth == 0:
+                out.append('<span class="nocase">')
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise BibTeXToCSLError(f"unbalanced braces in {value!r}")
+            if depth == 0:
+                out.append("</span>")
+        elif char in "&<>":
+            out.append({"&": "&#38;", "<": "&#60;", ">": "&#62;"}[char])
+        else:
+            out.append(char)
+    if depth:
+        raise BibTeXToCSLError(f"unbalanced braces in {value!r}")
+    return "".join(out)
+
+
+def strip_rich_text(value: str) -> str:
+    """Plain text from CSL rich text."""
+    plain = re.sub(r"</?span[^>]*>", "", value)
+    return plain.replace("&#38;", "&").replace("&#60;", "<").replace("&#62;", ">")
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    """A CSL name: family and given parts, or a ``literal`` for a body.
+
+    A corporate author is braced whole in BibTeX, so pybtex sees a single
+    "last name" wrapped in braces; CSL keeps such a name whole as a literal.
+    """
+    last = person.last_names
+    if (
+        len(last) == 1
+        and not person.first_names
+        and not person.middle_names
+        and last[0].startswith("{")
+        and last[0].endswith("}")
+    ):
+        return {"literal": latex_to_text(last[0])}
+    name: dict[str, str] = {"family": latex_to_text(" ".join(last))}
+    given = " ".join(person.first_names + person.middle_names)
+    if given:
+        name["given"] = latex_to_text(given)
+    if person.prelast_names:
+        name["non-dropping-particle"] = latex_to_text(" ".join(person.prelast_names))
+    if person.lineage_names:
+        name["suffix"] = latex_to_text(" ".join(person.lineage_names))
+    return name
+
+
+def csl_date(value: str) -> dict[str, Any]:
+    """CSL ``date-parts`` from an ISO 8601 date (year, year-month or full date).
+
+    A trailing ``~`` (EDTF's mark for an approximate date, which biblatex
+    reads too) becomes CSL's ``circa``: a date the source implies but does
+    not print is recorded as such, not passed off as a fact.
+    """
+    match = _ISO_DATE.match(value.strip())
+    if not match:
+        raise BibTeXToCSLError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD (optionally ending in ~)")
+    *numbers, approximate = match.groups()
+    date: dict[str, Any] = {"date-parts": [[int(p) for p in numbers if p is not None]]}
+    if approximate:
+        date["circa"] = True
+    return date
+
+
+def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
+    """One CSL-JSON item, its ``id`` the BibTeX key."""
+    item: dict[str, Any] = {"id": key, "type": csl_type(entry)}
+    for role, persons in entry.persons.items():
+        variable = PERSON_ROLES.get(role.lower())
+        if variable is None:
+            raise BibTeXToCSLError(f"name field {role!r} has no CSL mapping")
+        item[variable] = [csl_name(p) for p in persons]
+    for field, raw in entry.fields.items():
+        field = field.lower()
+        if field in IGNORED_FIELDS:
+            continue
+        if field in DATE_FIELDS:
+            item[DATE_FIELDS[field]] = csl_date(raw)
+            continue
+        variable = TEXT_FIELDS.get(field)
+        if variable is None:
+            raise BibTeXToCSLError(f"field {field!r} has no CSL mapping")
+        if variable in item:
+            raise BibTeXToCSLError(f"field {field!r} repeats CSL variable {variable!r}")
+        if variable in VERBATIM:
+            item[variable] = raw.strip()
+        elif variable in RICH_TEXT:
+            item[variable] = latex_to_csl_rich_text(raw)
+        else:
+            item[variable] = latex_to_text(raw)
+    if "issued" not in item and "year" in entry.fields:
+        year = entry.fields["year"]
+        item["issued"] = csl_date(year + ("-" + entry.fields["month"] if "month" in entry.fields else ""))
+    if "title" not in item:
+        raise BibTeXToCSLError("entry has no title")
+    return item
+
+
+def entries_to_csl(entries: Iterable[tuple[str, Entry]]) -> list[dict[str, Any]]:
+    """CSL-JSON items for ``(key, entry)`` pairs, each error tagged with its key."""
+    items = []
+    for key, entry in entries:
+        try:
+            items.append(entry_to_csl(key, entry))
+        except BibTeXToCSLError as exc:
+            raise BibTeXToCSLError(f"{key}: {exc}") from None
+    return items

@@ -1,0 +1,120 @@
+"""CSL-JSON to RIS, the format EndNote, Mendeley and Zotero all import.
+
+Pure functions. ``rispy`` writes the file (tags, order, ``ER`` lines); this
+module only decides which RIS tag carries which CSL variable, following the
+RIS specification and what Zotero's RIS translator reads back: ``AU`` for
+authors (``Family, Given``, or a body's name whole), ``A2`` for editors,
+``T2`` for the container, ``DA``/``PY`` for dates, ``Y2`` for the access
+date, ``UR`` for the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import rispy
+
+from scholarly_edition.problems import DataError, Problem
+
+from scholarly_edition.bibliography.bibtex_csl import strip_rich_text
+from scholarly_edition.bibliography.csl import inverted, padded
+
+RIS_TYPES: Mapping[str, str] = {
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "document": "GEN",
+    "motion_picture": "VIDEO",
+    "report": "RPRT",
+    "webpage": "ELEC",
+}
+"""CSL type to RIS reference type."""
+
+_TEXT: Mapping[str, str] = {
+    "container-title": "secondary_title",
+    "publisher": "publisher",
+    "publisher-place": "place_published",
+    "volume": "volume",
+    "issue": "number",
+    "edition": "edition",
+    "language": "language",
+    "DOI": "doi",
+    "genre": "type_of_work",
+    "title-short": "short_title",
+}
+"""CSL variable to rispy key, for text copied as it is (rich text made plain)."""
+
+
+_OWN = frozenset({"id", "type", "author", "editor", "title", "issued", "accessed", "URL", "page", "note"})
+"""Variables mapped one by one in :func:`item_to_ris`."""
+
+
+class RISError(DataError):
+    """A CSL item that RIS cannot carry without loss."""
+
+    problem = Problem.EXPORT
+
+
+ris_name = inverted
+"""``Family, Given`` for a person; a body's name is kept whole."""
+
+
+def ris_date(date: Mapping[str, Any]) -> tuple[str, str]:
+    """``(DA, PY)``: ``YYYY/MM/DD/`` as the RIS specification writes it, and the year."""
+    parts = padded([int(p) for p in date["date-parts"][0]])
+    parts += [""] * (3 - len(parts))
+    return "/".join(parts) + "/", parts[0]
+
+
+def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One rispy entry for one CSL item; its ``ID`` is the BibTeX key."""
+    try:
+        kind = RIS_TYPES[item["type"]]
+    except KeyError:
+        raise RISError(f"{item['id']}: CSL type {item['type']!r} has no RIS type here") from None
+    unmapped = sorted(set(item) - _OWN - set(_TEXT))
+    if unmapped:
+        raise RISError(f"{item['id']}: no RIS tag for {', '.join(unmapped)}")
+    entry: dict[str, Any] = {"type_of_reference": kind, "id": str(item["id"])}
+    if item.get("author"):
+        entry["authors"] = [ris_name(n) for n in item["author"]]
+    if item.get("editor"):
+        entry["secondary_authors"] = [ris_name(n) for n in item["editor"]]
+    entry["title"] = strip_rich_text(item["title"])
+    for variable, key in _TEXT.items():
+        if variable in item:
+            entry[key] = strip_rich_text(str(item[variable]))
+    if "issued" in item:
+        entry["date"], entry["year"] = ris_date(item["issued"])
+    if "accessed" in item:
+        entry["access_date"] = ris_date(item["accessed"])[0]
+    if "URL" in item:
+        entry["urls"] = [item["URL"]]
+    if "page" in item:
+        first, _, last = str(item["page"]).partition("–")
+        entry["start_page"] = first.strip()
+        if last:
+            entry["end_page"] = last.strip()
+    if "note" in item:
+        entry["notes"] = [item["note"]]
+    return entry
+
+
+class RisWriter(rispy.RisWriter):
+    """rispy's writer without its ``1.``, ``2.`` … lines, which are not RIS.
+
+    The RIS specification has a record begin at ``TY`` and end at ``ER``;
+    rispy's numbered headers are its own convention, and ``set_header`` is
+    the hook rispy documents for leaving them out.
+    """
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def dumps(items: Iterable[Mapping[str, Any]]) -> str:
+    """The RIS text of ``items``, in order."""
+    return rispy.dumps([item_to_ris(item) for item in items], implementation=RisWriter)

@@ -1,0 +1,51 @@
+"""The machine-readable exports, written beside the HTML edition.
+
+Their texts are made and validated by :mod:`scholarly_edition.bibliography.exports`
+as soon as their data exists, before any page is written; the files are
+written by a ``build-finished`` handler that does nothing after a failed
+build, so a half-built site gets no exports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from scholarly_edition.bibliography.exports import ExportError, prepare, write_atomic
+from scholarly_edition.citing.domain import citing_domain
+from scholarly_edition.errors import report, stop
+from scholarly_edition.problems import Problem
+from scholarly_edition.text.works import bib_entries, csl_items
+
+
+def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Validate the exports as soon as their data exists, before any page is written."""
+    domain = citing_domain(env)
+    domain.data["exports"] = None
+    if app.builder.name == "html" and domain.citing is not None:
+        try:
+            domain.data["exports"] = prepare(csl_items(env), domain.citing.items, list(bib_entries(env).items()))
+        except ExportError as exc:
+            for finding in exc.findings:
+                report(Problem.EXPORT, finding.message, location=finding.location)
+            stop(Problem.EXPORT, "an export above would not be valid")
+    return []
+
+
+def write(app: Sphinx, exception: Exception | None) -> None:
+    """Write the exports into the HTML output, after a successful build only."""
+    if exception is not None or app.builder.name != "html":
+        return
+    texts = citing_domain(app.env).data.get("exports")
+    if not texts:
+        return
+    outdir = Path(app.builder.outdir)
+    for name, text in texts.items():
+        write_atomic(outdir / name, text)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-updated", check, priority=800)
+    app.connect("build-finished", write)

@@ -1,0 +1,114 @@
+"""The PDF's editorial typography and metadata, as a LaTeX package.
+
+Written into the LaTeX output folder when the LaTeX builder starts, from
+``conf.py``'s metadata, so the PDF's Info dictionary carries the edition's
+version and statement (``/Version`` and ``/EditionStatement`` keys) beside
+the title, author, subject and keywords set elsewhere.
+
+The package also defines how the editorial apparatus looks in print: the
+textual-note marker (a degree sign), the commentary's superscript italic
+letters (the author's notes keep their superscript numbers), the lists of
+textual notes and commentary, the title page, and glossary links that do
+not change the look of the author's words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from scholarly_edition.config import settings
+
+PACKAGE = "editionapparatus"
+
+_BODY = r"""
+\NeedsTeXFormat{LaTeX2e}
+\ProvidesPackage{editionapparatus}[2026/01/01 editorial apparatus of the edition]
+% markers in the text
+\newcommand{\EditionTextualMark}[1]{\kern0.04em#1}
+\newcommand{\EditionCommentaryMark}[1]{\textsuperscript{\normalfont\itshape#1}}
+% labels in the lists
+\newcommand{\EditionTextualMarkLabel}[1]{\textbf{#1}}
+\newcommand{\EditionCommentaryMarkLabel}[1]{\textit{#1}}
+\newenvironment{EditionApparatusList}
+  {\par\small\begin{list}{}{%
+     \setlength{\leftmargin}{2.4em}\setlength{\labelwidth}{2em}%
+     \setlength{\labelsep}{0.4em}\setlength{\itemsep}{0.8ex}%
+     \setlength{\parsep}{0.3ex}\renewcommand{\makelabel}[1]{\hfil##1}}}
+  {\end{list}\par}
+% glossary links keep the look of the author's words: roman, black
+% (Sphinx would italicise them; hyperref would colour them)
+\protected\def\sphinxtermref#1{{\color{black}#1}}
+% an image's editorial description: small, ragged, under the caption
+\renewenvironment{sphinxlegend}{\par\small\raggedright}{\par}
+% the title page: one environment per line (Sphinx's sphinxclass<class> hook)
+\newenvironment{EditionTitlePage}
+  {\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
+  {\vfill\end{titlepage}}
+\newenvironment{sphinxclasstitlepage-title}{\par\sffamily\bfseries\fontsize{30}{36}\selectfont}{\par\vspace{1.2ex}}
+\newenvironment{sphinxclasstitlepage-subtitle}{\par\sffamily\Large}{\par\vspace{8ex}}
+\newenvironment{sphinxclasstitlepage-author}{\par\Large}{\par\vspace{8ex}}
+\newenvironment{sphinxclasstitlepage-statement}{\par\large\scshape}{\par\vspace{1ex}}
+\newenvironment{sphinxclasstitlepage-version}{\par\normalsize}{\par\vspace{1ex}}
+\newenvironment{sphinxclasstitlepage-contributors}{\par\normalsize\itshape}{\par\vfill}
+\newenvironment{sphinxclasstitlepage-cite}{\par\small\begin{minipage}{0.8\textwidth}\raggedright}{\end{minipage}\par}
+% where an image is not reproduced: a quiet framed notice
+\newsavebox{\EditionPlaceholderBox}
+\newenvironment{sphinxclassfigure-placeholder}
+  {\begin{lrbox}{\EditionPlaceholderBox}\begin{minipage}{0.55\linewidth}\centering\itshape\vspace{2ex}}
+  {\vspace{2ex}\end{minipage}\end{lrbox}\fcolorbox{black!40}{white}{\usebox{\EditionPlaceholderBox}}\par}
+% the essay's images are not numbered: their captions stand alone, as in
+% the copy-text and the HTML (no "Figure1:" label of LaTeX's making)
+\usepackage{caption}
+\captionsetup[figure]{labelformat=empty,labelsep=none,font=small}
+% PDF metadata: the edition's version and statement beside the title,
+% author, subject and keywords that conf.py gives hyperref
+% (Sphinx sets title and author in \sphinxmaketitle, which the edition's own
+% title page replaces: set them here instead)
+\AtBeginDocument{\hypersetup{pdftitle={\@title},pdfauthor={\@author},%
+  pdfinfo={Version={@VERSION@},EditionStatement={@STATEMENT@}}}}
+"""
+
+
+def _pdf_string(text: str) -> str:
+    """Text safe inside a hyperref key value (no TeX specials)."""
+    for char, repl in {"\\": "", "{": "(", "}": ")", "%": " percent", "#": "", "&": "and", "~": " ", "^": "", "_": " "}.items():
+        text = text.replace(char, repl)
+    return text
+
+
+def package_text(statement: str, version: str) -> str:
+    return _BODY.replace("@STATEMENT@", _pdf_string(statement)).replace("@VERSION@", _pdf_string(version))
+
+
+def write_package(app: Sphinx) -> None:
+    if app.builder.format != "latex":
+        return
+    c = settings(app.config)
+    version = app.config.version
+    statement = f"{c.statement}, version {version}, {c.date}, prepared by {c.contributors}"
+    Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(package_text(statement, version), "utf-8")
+
+
+XINDY_RANGE = '\n;; page ranges (4–6): Sphinx\'s style leaves the separator out, printing "46"\n(markup-range :sep "\\textendash{}")\n'
+
+
+def patch_xindy_style(app: Sphinx, exception: Exception | None) -> None:
+    """Give Sphinx's xindy style the page-range separator it lacks.
+
+    Without it a range of pages in the printed index comes out as the two
+    page numbers run together ("Islamic State, 46" for pages 4–6).
+    """
+    if exception is not None or app.builder.format != "latex":
+        return
+    style = Path(app.builder.outdir, "sphinx.xdy")
+    if style.exists() and "markup-range" not in style.read_text("utf-8"):
+        with style.open("a", encoding="utf-8") as out:
+            out.write(XINDY_RANGE)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_latex_package(PACKAGE)
+    app.connect("builder-inited", write_package)
+    app.connect("build-finished", patch_xindy_style)

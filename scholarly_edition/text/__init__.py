@@ -1,0 +1,14 @@
+"""The author's text: inputs read strictly, notes, paragraph numbers, languages and figures."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from scholarly_edition.text import bibcheck, encoding, figures, language, notes, paragraphs
+from scholarly_edition.text.domain import TextDomain
+
+
+def setup(app: Sphinx) -> None:
+    app.add_domain(TextDomain)
+    for module in (bibcheck, encoding, notes, paragraphs, language, figures):
+        module.setup(app)

@@ -1,0 +1,244 @@
+"""The author's numbered notes, each a citation with its own locator.
+
+``{note}`key, p. 4``` puts a numbered footnote at that place in the text.
+Notes are numbered in document order, captions included, and every note is
+its own footnote even when it cites a work already cited, so the essay's
+numbering survives. The note's text is not typed anywhere: after all
+documents are read, the whole sequence goes once through the CSL processor
+(:mod:`scholarly_edition.bibliography.citeproc`), which decides full or short form and places the
+locator; the result fills the footnotes in every output format.
+
+``{cite-inline}`key``` renders a work's full note form in running text (the
+cover-image credit), and the ``works-cited`` directive the bibliography.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from scholarly_edition import ids
+from scholarly_edition.bibliography import citeproc
+from scholarly_edition.config import settings
+from scholarly_edition.errors import report, stop
+from scholarly_edition.problems import Problem
+from scholarly_edition.text import pandoc_ast
+from scholarly_edition.text.domain import DocNotes, NoteCite, RenderedNotes, text_domain
+from scholarly_edition.text.works import bib_entries, bibfile_names, csl_items
+
+_NOTE = re.compile(
+    r"^(?P<key>[A-Za-z0-9_:.-]+)"
+    r"(?:\s*,\s*(?P<locator>(?:p|pp|chap|sec|para|fig|n)\.\s+[0-9ivxlcIVXLC–,\s-]+))?$"
+)
+"""``key`` or ``key, p. 4``: the role's whole grammar."""
+
+
+class note_citation(nodes.Inline, nodes.Element):
+    """Where the text cites a work; becomes a footnote reference."""
+
+
+class note_text(nodes.Inline, nodes.Element):
+    """The body of a note, filled once the CSL processor has run."""
+
+
+class inline_citation(nodes.Inline, nodes.Element):
+    """A full citation in running text."""
+
+
+class works_cited(nodes.General, nodes.Element):
+    """The bibliography, filled once the CSL processor has run."""
+
+
+class notes_here(nodes.General, nodes.Element):
+    """Where the footnotes of a document are gathered."""
+
+
+class _CiteRole(SphinxRole):
+    def parse(self) -> NoteCite | None:
+        match = _NOTE.match(self.text.strip())
+        source, line = self.get_source_info()
+        if not match:
+            message = f"malformed citation {self.text!r}: expected `key` or `key, p. N`"
+        elif match["key"] not in bib_entries(self.env):
+            message = f"unknown work {match['key']!r}: no entry with that key in {bibfile_names(self.env)}"
+        else:
+            return NoteCite(match["key"], match["locator"] or "", source, line)
+        report(Problem.CITATION, message, location=(self.env.docname, line))
+        text_domain(self.env).fail(self.env.docname)
+        return None
+
+
+class NoteRole(_CiteRole):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        cite = self.parse()
+        if cite is None:
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        node = note_citation(key=cite.key, locator=cite.locator)
+        self.set_source_info(node)
+        return [node], []
+
+
+class InlineCiteRole(_CiteRole):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        cite = self.parse()
+        if cite is None:
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        node = inline_citation(key=cite.key, locator=cite.locator, docname=self.env.docname)
+        self.set_source_info(node)
+        return [node], []
+
+
+class NotesDirective(SphinxDirective):
+    """Marks where a document's footnotes are listed (HTML and EPUB)."""
+
+    def run(self) -> list[nodes.Node]:
+        return [notes_here()]
+
+
+class WorksCitedDirective(SphinxDirective):
+    """Every work in ``refs.bib``, in the bibliography form of the edition's style."""
+
+    option_spec = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        node = works_cited(classes=["works-cited", *self.options.get("class", [])])
+        self.set_source_info(node)
+        return [node]
+
+
+class NumberNotes(SphinxTransform):
+    """Turn each ``note_citation`` into a numbered footnote and its reference."""
+
+    default_priority = 200
+
+    def apply(self, **kwargs: Any) -> None:
+        cites: list[NoteCite] = []
+        footnotes: list[nodes.footnote] = []
+        for number, node in enumerate(list(self.document.findall(note_citation)), start=1):
+            label = str(number)
+            ref_id, note_id = ids.noteref(number), ids.note(number)
+            ref = nodes.footnote_reference("", label, ids=[ref_id], refid=note_id, classes=["author-note"])
+            ref["docname"] = self.env.docname
+            node.replace_self(ref)
+            body = nodes.paragraph("", "", note_text(index=number - 1, docname=self.env.docname))
+            footnote = nodes.footnote(
+                "",
+                nodes.label("", label),
+                body,
+                ids=[note_id],
+                names=[note_id],
+                backrefs=[ref_id],
+                classes=["author-note"],
+            )
+            footnote.source, footnote.line = node.source, node.line
+            footnotes.append(footnote)
+            cites.append(NoteCite(node["key"], node["locator"], node.source or "", node.line or 0))
+        inline = [
+            NoteCite(n["key"], n["locator"], n.source or "", n.line or 0)
+            for n in self.document.findall(inline_citation)
+        ]
+        for index, node in enumerate(self.document.findall(inline_citation)):
+            node["index"] = index
+        domain = text_domain(self.env)
+        domain.record("cites", self.env.docname, cites)
+        domain.record("inline", self.env.docname, inline)
+        if not footnotes:
+            return
+        targets = list(self.document.findall(notes_here))
+        if targets:
+            container = nodes.container("", *footnotes, classes=["author-notes"])
+            targets[0].replace_self(container)
+            for extra in targets[1:]:
+                extra.parent.remove(extra)
+        else:
+            self.document.extend(footnotes)
+
+
+def format_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Run the CSL processor over every document's note sequence."""
+    domain = text_domain(env)
+    if domain.failed:
+        stop(Problem.CITATION, "citations above name unknown or malformed works")
+    items = csl_items(env)
+    config = settings(app.config)
+    cache_dir = Path(app.doctreedir) / "citeproc"
+    rendered: dict[str, DocNotes] = {}
+    bibliography: dict[str, citeproc.Inlines] | None = None
+    for docname in sorted(set(domain.cites) | set(domain.inline)):
+        cites, inline = domain.cites.get(docname, []), domain.inline.get(docname, [])
+        notes: list[citeproc.Inlines] = []
+        if cites:
+            result = _render(items, cites, config.csl_style, config.language, cache_dir)
+            notes = result.notes
+            bibliography = result.bibliography
+        texts = _render(items, inline, config.csl_style, config.language, cache_dir).notes if inline else []
+        rendered[docname] = DocNotes(notes, texts)
+    if bibliography is None:
+        bibliography = _render(items, [], config.csl_style, config.language, cache_dir).bibliography
+    domain.data["rendered"] = RenderedNotes(rendered, bibliography)
+    return []
+
+
+def _render(
+    items: list[dict[str, Any]], cites: list[NoteCite], style: str, lang: str, cache_dir: Path
+) -> citeproc.Rendered:
+    try:
+        return citeproc.render(
+            items, [citeproc.Cite(c.key, c.locator) for c in cites], style=style, lang=lang, cache_dir=cache_dir
+        )
+    except citeproc.CiteprocError as exc:
+        report(Problem.CITATION, str(exc), location=f"{cites[0].source}:{cites[0].line}" if cites else None)
+        stop(Problem.CITATION, "the CSL processor could not format the notes")
+
+
+def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the formatted text into notes, inline citations and the bibliography."""
+    rendered = text_domain(app.env).rendered
+    for node in list(doctree.findall(note_text)):
+        inlines = rendered.docs[node["docname"]].notes[node["index"]]
+        node.replace_self(pandoc_ast.to_nodes(inlines))
+    for node in list(doctree.findall(inline_citation)):
+        inlines = _strip_final_period(rendered.docs[node["docname"]].inline[node["index"]])
+        node.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(inlines), classes=["citation-inline"]))
+    for node in list(doctree.findall(works_cited)):
+        node.replace_self(bibliography_list(rendered.bibliography, node["classes"]))
+
+
+def _strip_final_period(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A note's closing full stop, dropped where the citation runs on in a sentence."""
+    if inlines and inlines[-1].get("t") == "Str" and inlines[-1]["c"].endswith("."):
+        last = dict(inlines[-1], c=inlines[-1]["c"][:-1])
+        return [*inlines[:-1], last] if last["c"] else inlines[:-1]
+    return inlines
+
+
+def bibliography_list(entries: dict[str, Any], classes: list[str]) -> nodes.Element:
+    """The bibliography as a bullet list, one anchored item per work."""
+    items = []
+    for key, inlines in entries.items():
+        para = nodes.paragraph("", "", *pandoc_ast.to_nodes(inlines))
+        items.append(nodes.list_item("", para, ids=[ids.work(key)], classes=["csl-entry"]))
+    return nodes.bullet_list("", *items, classes=classes)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(note_citation)
+    app.add_node(note_text)
+    app.add_node(inline_citation)
+    app.add_node(works_cited)
+    app.add_node(notes_here)
+    app.add_role("note", NoteRole())
+    app.add_role("cite-inline", InlineCiteRole())
+    app.add_directive("notes", NotesDirective)
+    app.add_directive("works-cited", WorksCitedDirective)
+    app.add_transform(NumberNotes)
+    app.connect("env-updated", format_citations)
+    app.connect("doctree-resolved", fill)

@@ -1,0 +1,43 @@
+"""The works ``refs.bib`` holds, as sphinxcontrib-bibtex parsed them and as CSL-JSON.
+
+refs.bib is read once, by sphinxcontrib-bibtex's cite domain (through
+:mod:`scholarly_edition.text.bibcheck`); every note, export and page head
+takes its works from here, so all of them cite the same data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.environment import BuildEnvironment
+
+from scholarly_edition.bibliography import bibtex_csl
+from scholarly_edition.errors import EditionError
+from scholarly_edition.problems import Problem
+from scholarly_edition.text.domain import text_domain
+
+
+def bib_entries(env: BuildEnvironment) -> dict[str, Any]:
+    """The entries sphinxcontrib-bibtex has already parsed from ``refs.bib``."""
+    domain: Any = env.get_domain("cite")
+    return domain.bibdata.data.entries  # type: ignore[no-any-return]
+
+
+def bibfile_names(env: BuildEnvironment) -> str:
+    domain: Any = env.get_domain("cite")
+    return ", ".join(str(f) for f in domain.bibdata.bibfiles) or "refs.bib"
+
+
+def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
+    """Every work in ``refs.bib`` as CSL-JSON, converted once per environment."""
+    entries = bib_entries(env)
+    signature = tuple(entries)
+    domain = text_domain(env)
+    cached = domain.data["csl"]
+    if cached is None or cached[0] is not entries or cached[1] != signature:
+        try:
+            items = bibtex_csl.entries_to_csl(entries.items())
+        except bibtex_csl.BibTeXToCSLError as exc:
+            raise EditionError(Problem.BIBLIOGRAPHY, f"{bibfile_names(env)}: {exc}") from None
+        cached = domain.data["csl"] = (entries, signature, items)
+    return cached[2]  # type: ignore[no-any-return]
