@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+import conf_values
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+STEM = conf_values.get("edition_download_stem")
 
 pytest_plugins = ("sphinx.testing.fixtures", "figures", "browsing")
 
@@ -28,16 +29,16 @@ class Edition:
         self.html = out / "html"
         self.epub_dir = out / "epub"
         self.latex = out / "latex"
-        self.pdf = self.html / "radicalisation-enigma.pdf"
-        self.epub = self.html / "radicalisation-enigma.epub"
+        self.pdf = self.html / f"{STEM}.pdf"
+        self.epub = self.html / f"{STEM}.epub"
 
 
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Edition:
     """All three editions, built once with the same command ``nox -s build`` uses."""
-    from scholarly_edition.build import FORMATS, build, source_date_epoch
+    from scholarly_edition.build import FORMATS, Project, build, source_date_epoch
 
     out = tmp_path_factory.mktemp("edition") / "_build"
-    epoch = source_date_epoch()
-    build(FORMATS, out, epoch=epoch)
+    epoch = source_date_epoch(ROOT)
+    build(FORMATS, out, epoch=epoch, project=Project.at(ROOT))
     return Edition(out, epoch)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
+
+from conftest import STEM
 from lxml import html as lxml_html
 from sphinx.errors import SphinxError
 
@@ -108,23 +111,54 @@ def test_title_page_is_made_from_the_configuration(app, warning) -> None:
     assert "Version 7.7.7, 4 March 2030" in page
     assert "Prepared by the test’s contributors" in page
     # the citation is the cite page's record in its first style, not a second record
+    from scholarly_edition.citing.domain import citing_domain
     from scholarly_edition.text.pandoc_ast import to_text
 
-    entry = to_text(app.env.edition_citing["styles"][0]["bibliography"])
+    citing = citing_domain(app.env).citing
+    assert citing is not None
+    entry = to_text(citing.styles[0].bibliography)
     assert entry == "Smith, Jane. A Test: Of the Apparatus. Version 7.7.7. Test ed. 2030."
     assert f"How to cite: {entry}" in page
 
 
-@pytest.mark.sphinx("html", testroot="apparatus-bad")
+BROKEN = {
+    # (file, reading, broken reading): each a different way the apparatus can disagree with the text
+    "name": ("text.md", "{tn}`Finnuala <name>`", "{tn}`Fionnuala <name>`"),
+    "name-note": ("textual-notes.md", "The bearer spells it Fionnuala.", ":copy-text: Finnuala\nChanged silently."),
+    "quote": ("textual-notes.md", ":copy-text: a phrase.”", ":copy-text: a phrase that is not there"),
+    "orphan": ("text.md", "{tn}`point`", "{tn}`point`{tn}`orphan`"),
+    "unused": (
+        "textual-notes.md",
+        ":::{textual-note} note-1-remarks\n:note: 1\n:kind: reference",
+        ":::{textual-note} unused\n:kind: name",
+    ),
+    "lemma": ("commentary.md", ":lemma: IOS RAS", ":lemma: IOS RUS"),
+}
+
+
+def _break(srcdir: Path) -> None:
+    for name, (file, good, bad) in BROKEN.items():
+        path = srcdir / file
+        text = path.read_text("utf-8")
+        assert good in text, f"the {name!r} case needs updating"
+        path.write_text(text.replace(good, bad, 1), "utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="apparatus", freshenv=True)
 def test_bad_apparatus_stops_the_build_naming_file_and_line(app, warning) -> None:
+    _break(Path(app.srcdir))
     with pytest.raises(SphinxError, match="editorial notes above"):
         app.build()
     message = warning.getvalue()
-    assert "textual-notes.md:5: textual note 'name': the text reads 'Fionnuala' but the copy-text 'Finnuala'" in message
-    assert "textual-notes.md:11: textual note 'quote': 'a phrase that is not there' is not in the copy-text" in message
-    assert "text.md:5: {tn} mark 'orphan' has no textual note definition" in message
-    assert "textual note 'unused' has no mark in the text" in message
-    assert "commentary.md:5: editorial note 'iosras': its lemma 'IOS RUS' is not the text before its mark" in message
+    assert (
+        "textual-notes.md:5: ERROR: textual note 'name': the text reads 'Fionnuala' but the copy-text 'Finnuala'"
+        in message
+    )
+    assert "textual-notes.md:11: ERROR: textual note 'quote': 'a phrase that is not there' is not in the copy-text" in message
+    assert "text.md:5: ERROR: {tn} mark 'orphan' has no textual note definition" in message
+    assert "ERROR: textual note 'unused' has no mark in the text" in message
+    assert "commentary.md:5: ERROR: editorial note 'iosras': its lemma 'IOS RUS' is not the text before its mark" in message
+    assert all(line.count("ERROR:") <= 1 for line in message.splitlines()), "one problem a line"
 
 
 def test_copy_text_quotes_notes_and_lines() -> None:
@@ -226,7 +260,7 @@ def test_editorial_and_author_notes_differ_in_markup_in_all_three_formats(editio
     assert xhtml.count('epub:type="footnote"') == 22
     assert len(re.findall(r'class="editorial ed-marker"[^>]*epub:type="noteref"', xhtml)) == len(ed)
     assert 'epub:type="endnotes"' in endnotes and endnotes.count('epub:type="endnote"') == len(ed)
-    tex = (edition.latex / "radicalisation-enigma.tex").read_text("utf-8")
+    tex = (edition.latex / f"{STEM}.tex").read_text("utf-8")
     assert tex.count(r"\EditionCommentaryMark{") == len(ed)
     assert r"\EditionCommentaryMark{" not in "".join(re.findall(r"\\begin\{footnote(?:text)?\}.*?\\end\{footnote(?:text)?\}", tex, re.S))
     commentary_pdf = " ".join(fidelity.pdf_section_text(edition.pdf, "Commentary").split())

@@ -2,7 +2,7 @@
 
 Each case copies the project into a temporary folder beside a copy of a good
 edition in ``_build/``, breaks one thing, and runs the build as an editor
-would (``python -m edition.build``). The build must exit non-zero, its
+would (``python -m scholarly_edition.build``). The build must exit non-zero, its
 message must name the file and the line (or the key), and the good edition
 must still stand in ``_build/`` byte for byte, with no scratch folder left.
 """
@@ -56,7 +56,7 @@ def unknown_key(root: Path) -> str:
 def malformed_entry(root: Path) -> str:
     # drop the comma after the first title field: the next field then has no separator
     line = replace_once(root / "refs.bib", r"^(\s*title\s*=\s*\{.*\}),$", r"\1")
-    return rf"refs\.bib:{line + 1}: malformed entry"
+    return rf"refs\.bib:{line + 1}: ERROR: malformed entry"
 
 
 def duplicate_key(root: Path) -> str:
@@ -66,21 +66,21 @@ def duplicate_key(root: Path) -> str:
     entry = re.search(rf"^@\w+\{{{re.escape(key)},.*?^\}}", text, flags=re.MULTILINE | re.DOTALL)[0]
     bib.write_text(text + "\n" + entry + "\n", "utf-8")
     again = _line_of(text + "\n", len(text) + 1)
-    return rf"refs\.bib:{again}: {key}: duplicate key \(first at line {first}\)"
+    return rf"refs\.bib:{again}: ERROR: {key}: duplicate key \(first at line {first}\)"
 
 
 def missing_title(root: Path) -> str:
     bib = root / "refs.bib"
     key, line = _first_key(bib)
     replace_once(bib, rf"(^@\w+\{{{re.escape(key)},\n(?:.*\n)*?)\s*title\s*=.*\n", r"\1")
-    return rf"refs\.bib:{line}: {key}: entry has no title"
+    return rf"refs\.bib:{line}: ERROR: {key}: entry has no title"
 
 
 def missing_author(root: Path) -> str:
     bib = root / "refs.bib"
     key, line = _first_key(bib, "article")
     replace_once(bib, rf"(^@article\{{{re.escape(key)},\n(?:.*\n)*?)\s*author\s*=.*\n", r"\1")
-    return rf"refs\.bib:{line}: {key}: @article entry has no author"
+    return rf"refs\.bib:{line}: ERROR: {key}: @article entry has no author"
 
 
 def marker_without_note(root: Path) -> str:
@@ -98,7 +98,7 @@ def not_utf8(root: Path) -> str:
     text = essay.read_text("utf-8")
     where = text.index("Moscow")
     essay.write_bytes(text[:where].encode() + "Mosc\u00f6w".encode("latin-1") + text[where + 6:].encode())
-    return rf"essay\.md:{_line_of(text, where)}:\d+: not valid UTF-8"
+    return rf"essay\.md:{_line_of(text, where)}:\d+: ERROR: not valid UTF-8"
 
 
 def bib_not_utf8(root: Path) -> str:
@@ -106,14 +106,14 @@ def bib_not_utf8(root: Path) -> str:
     text = bib.read_text("utf-8")
     where = text.index("title")
     bib.write_bytes(text[:where].encode() + "titl\u00e9".encode("latin-1") + text[where + 5:].encode())
-    return rf"refs\.bib:{_line_of(text, where)}: not valid UTF-8"
+    return rf"refs\.bib:{_line_of(text, where)}: ERROR: not valid UTF-8"
 
 
 def export_against_the_schema(root: Path) -> str:
     # a slip in the type mapping: "web-page" is no CSL type, so references.json would not validate
-    replace_once(root / "_ext/edition/bibtex_csl.py", r'"webpage"', '"web-page"')
+    replace_once(root / "scholarly_edition/bibliography/bibtex_csl.py", r'"webpage"', '"web-page"')
     key, _ = _first_key(root / "refs.bib", "online")
-    return rf"references\.json: item '{key}'.*'web-page' is not one of"
+    return rf"references\.json: ERROR: item '{key}'.*'web-page' is not one of"
 
 
 @dataclass(frozen=True)
@@ -158,9 +158,10 @@ def test_bad_input_stops_the_build_and_the_good_edition_stands(
     shutil.copytree(edition.out, project / "_build", symlinks=True)
     expected = case.breaks(project)
     _TALLY["tried"] += 1
-    env = {**os.environ, "PYTHONPATH": str(project / "_ext"), "SOURCE_DATE_EPOCH": edition.epoch or "0"}
+    # run in the copy, so that its own scholarly_edition (the one a case may break) is the one imported
+    env = {**os.environ, "SOURCE_DATE_EPOCH": edition.epoch or "0"}
     result = subprocess.run(
-        [sys.executable, "-m", "edition.build"], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "scholarly_edition.build"], cwd=project, env=env, capture_output=True, text=True, timeout=300
     )
     message = result.stderr
     caught = result.returncode != 0 and re.search(expected, message) is not None

@@ -19,7 +19,7 @@ import fidelity
 from scholarly_edition.bibliography import bibtex_csl
 from scholarly_edition.bibliography import citeproc
 
-SCHEMA = fidelity.ROOT / "_ext" / "edition" / "schemas" / "csl-data.json"
+SCHEMA = fidelity.ROOT / "scholarly_edition" / "bibliography" / "schemas" / "csl-data.json"
 STYLES = ("chicago-notes-bibliography", "chicago-notes-bibliography-access-dates", "apa", "modern-language-association")
 
 

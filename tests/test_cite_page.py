@@ -18,7 +18,7 @@ def _text(node) -> str:
     return " ".join(node.xpath("string(.)").split())
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_three_styles_formatted_by_the_csl_processor(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
@@ -43,7 +43,7 @@ def test_three_styles_formatted_by_the_csl_processor(app, warning) -> None:
     assert root.xpath("//p[@id='cite-chicago-entry']/em")[0].text == "Moscow Notes: An Essay"
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_every_formatted_citation_has_a_copy_button(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "cite.html").read_bytes())
@@ -54,7 +54,7 @@ def test_every_formatted_citation_has_a_copy_button(app, warning) -> None:
     assert all(b.get("hidden") is not None and not any(a.startswith("on") for a in b.attrib) for b in buttons)
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_bibtex_and_csl_json_blocks_are_the_exported_record(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "cite.html").read_bytes())
@@ -73,7 +73,7 @@ def test_bibtex_and_csl_json_blocks_are_the_exported_record(app, warning) -> Non
     assert all(b.xpath("ancestor::div[contains(@class, 'highlight')]") for b in blocks)
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_download_links_reach_the_four_exports(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "cite.html").read_bytes())
@@ -82,7 +82,7 @@ def test_download_links_reach_the_four_exports(app, warning) -> None:
     assert all((app.outdir / h).stat().st_size > 0 for h in hrefs)
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_the_date_inference_is_explained(app, warning) -> None:
     app.build()
     root = lxml_html.fromstring((app.outdir / "cite.html").read_bytes())
@@ -92,7 +92,7 @@ def test_the_date_inference_is_explained(app, warning) -> None:
     assert "The year 2024 is inferred" in text and "1 December 2023" in text
 
 
-@pytest.mark.sphinx("html", testroot="citing-page")
+@pytest.mark.sphinx("html", testroot="citing")
 def test_one_processor_run_per_style_and_none_when_cached(app, warning, monkeypatch) -> None:
     runs: Counter[str] = Counter()
     real = citeproc._run_pandoc
@@ -112,17 +112,17 @@ def test_one_processor_run_per_style_and_none_when_cached(app, warning, monkeypa
     assert runs["apa"] == runs["modern-language-association"] == runs["chicago-notes-bibliography"] == 0
 
 
-@pytest.mark.sphinx("latex", testroot="citing-page")
+@pytest.mark.sphinx("latex", testroot="citing")
 def test_the_page_in_latex_has_no_buttons_and_names_files_without_links(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
-    tex = (app.outdir / "projectnamenotset.tex").read_text("utf-8")
+    tex = (app.outdir / "edition.tex").read_text("utf-8")
     assert "Moscow Notes: An Essay" in tex
     assert "references.json" in tex and r"\href{references.json}" not in tex
     assert "button" not in tex
 
 
-@pytest.mark.sphinx("html", testroot="citing-page", confoverrides={"edition_cite_styles": [("chicago", "Chicago", "chicago-notes-bibliography")]})
+@pytest.mark.sphinx("html", testroot="citing", confoverrides={"edition_cite_styles": [("chicago", "Chicago", "chicago-notes-bibliography")]})
 def test_an_unknown_style_on_the_page_stops_the_build(app, warning) -> None:
     with pytest.raises(SphinxError, match="no style 'apa'"):
         app.build()

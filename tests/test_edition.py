@@ -7,6 +7,8 @@ import subprocess
 import zipfile
 
 import pytest
+
+from conftest import STEM
 from lxml import html as lxml_html
 
 import fidelity
@@ -154,7 +156,7 @@ def test_russian_is_marked_in_every_format(edition) -> None:
     assert f'lang="ru">{phrase}</span>' in html
     with zipfile.ZipFile(edition.epub) as z:
         assert f'lang="ru">{phrase}</span>' in z.read("essay.xhtml").decode()
-    tex = (edition.latex / "radicalisation-enigma.tex").read_text("utf-8")
+    tex = (edition.latex / f"{STEM}.tex").read_text("utf-8")
     assert rf"\foreignlanguage{{russian}}{{{phrase}}}" in tex
 
 

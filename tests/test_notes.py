@@ -37,7 +37,7 @@ def test_works_cited_lists_every_entry(app, warning) -> None:
 def test_latex_notes_are_footnotes(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
-    tex = (app.outdir / "projectnamenotset.tex").read_text("utf-8")
+    tex = (app.outdir / "edition.tex").read_text("utf-8")
     assert tex.count(r"\begin{footnote}") == 3
 
 

@@ -20,7 +20,9 @@ def test_body_paragraphs_are_numbered_in_order_and_nothing_else(app, warning) ->
     for skipped in ("Ann Example", "Posted: Mar 3", "A caption", "An editor", "writes about Moscow"):
         (para,) = [p for p in root.xpath("//p") if skipped in p.text_content()][:1]
         assert not para.xpath(".//*[contains(@class, 'paragraph-marker')]"), skipped
-    assert app.env.edition_paragraphs == {"essay": 3}
+    from scholarly_edition.text.domain import text_domain
+
+    assert text_domain(app.env).paragraph_count("essay") == 3
 
 
 @pytest.mark.sphinx("html", testroot="citing")
@@ -55,7 +57,7 @@ def test_with_a_base_url_the_citation_names_the_permalink(app, warning) -> None:
 def test_latex_has_the_same_numbers_as_margin_notes_and_pdf_destinations(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
-    tex = (app.outdir / "projectnamenotset.tex").read_text("utf-8")
+    tex = (app.outdir / "edition.tex").read_text("utf-8")
     for number in (1, 2, 3):
         assert rf"\hypertarget{{p-{number}}}{{}}" in tex
         assert rf"\P\,{number}}}" in tex

@@ -1,6 +1,6 @@
 """A rebuild over an earlier _build/ gives the same editions as a build from nothing.
 
-``edition.build`` carries two things from the previous ``_build/``: the CSL
+``scholarly_edition.build`` carries two things from the previous ``_build/``: the CSL
 processor's results (keyed by everything that goes into them) and LaTeX's
 auxiliary files (which latexmk checks, rerunning xelatex until they stop
 changing). Neither may change a byte of what is published; and auxiliary
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scholarly_edition.build import CITEPROC_CACHE, STEM, build
+from conftest import ROOT, STEM
+from scholarly_edition.build import CITEPROC_CACHE, Project, build
 from test_reproducible import published
 
 
@@ -31,7 +32,7 @@ def test_a_rebuild_publishes_the_same_bytes_and_keeps_only_used_results(edition,
     stale = out / CITEPROC_CACHE / ("0" * 64 + ".json")
     stale.write_text("{}", "utf-8")
     os.utime(stale, (1, 1))  # from some earlier build, long ago
-    build(["html", "epub", "pdf"], out, epoch=edition.epoch)
+    build(["html", "epub", "pdf"], out, epoch=edition.epoch, project=Project.at(ROOT))
     assert published(out) == published(edition.out)
     kept = sorted(p.name for p in (out / CITEPROC_CACHE).glob("*.json"))
     assert kept and stale.name not in kept
@@ -42,6 +43,6 @@ def test_auxiliary_files_latex_cannot_read_are_dropped_not_fatal(edition, tmp_pa
     out = _rebuild(edition, tmp_path)
     aux = out / "latex" / f"{STEM}.aux"
     aux.write_text(aux.read_text("utf-8") + "\\commandnolongerdefined{x}\n", "utf-8")
-    build(["pdf"], out, epoch=edition.epoch)
+    build(["pdf"], out, epoch=edition.epoch, project=Project.at(ROOT))
     assert (out / "latex" / f"{STEM}.pdf").read_bytes() == (edition.out / "latex" / f"{STEM}.pdf").read_bytes()
     assert "commandnolongerdefined" not in (out / "latex" / f"{STEM}.aux").read_text("utf-8")

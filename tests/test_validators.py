@@ -13,6 +13,8 @@ import runpy
 import subprocess
 import zipfile
 from pathlib import Path
+
+from conftest import STEM
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -157,7 +159,7 @@ def test_pdf_has_a_bookmark_for_every_section(edition, figures) -> None:
         return out
 
     bookmarks = titles(PdfReader(edition.pdf).outline)
-    tex = (edition.latex / "radicalisation-enigma.tex").read_text("utf-8")
+    tex = (edition.latex / f"{STEM}.tex").read_text("utf-8")
     heads = re.findall(r"\\(?:part|chapter|section|subsection|subsubsection)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", tex)
     sections = [_tex_to_text(h) for h in heads]
     figures["PDF bookmarks"] = f"{len(bookmarks)} for {len(sections)} sections (and the index)"

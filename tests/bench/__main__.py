@@ -93,7 +93,7 @@ def _summaries(found: dict[str, measure.Summary]) -> dict[str, Any]:
 
 
 def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """``python -m edition.build``: each format alone, then all at once; first builds and rebuilds.
+    """``python -m scholarly_edition.build``: each format alone, then all at once; first builds and rebuilds.
 
     A first build starts from nothing (a fresh clone). A rebuild is ``nox -s
     build`` run again: Sphinx starts afresh (``-E``) and every output is made
@@ -251,7 +251,6 @@ def _versions() -> dict[str, str]:
 
 
 def _pandoc() -> str:
-    sys.path.insert(0, str(project.ROOT / "_ext"))
     from scholarly_edition.bibliography.citeproc import pandoc_path
 
     return pandoc_path()

@@ -49,27 +49,26 @@ def snapshot_revision(dest: Path, revision: str, root: Path = ROOT) -> Path:
 
 
 def source_date_epoch(root: Path = ROOT) -> str:
-    """The last commit's date, which ``edition.build`` would take from git in the real tree."""
+    """The last commit's date, which ``scholarly_edition.build`` would take from git in the real tree."""
     out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False)
     return out.stdout.strip() or "0"
 
 
 def build_env(project: Path) -> dict[str, str]:
-    """The environment ``nox -s build`` gives ``python -m edition.build``, for a copy."""
+    """The environment ``nox -s build`` gives ``python -m scholarly_edition.build``, for a copy."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(project / "_ext")
     env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     return env
 
 
 def build_command(project: Path, out: Path, *formats: str) -> list[str]:
-    """``python -m edition.build`` of a copy: ``ROOT`` is where its ``_ext`` lies."""
-    return [sys.executable, "-m", "edition.build", *formats, "--out", str(out)]
+    """``python -m scholarly_edition.build`` of a copy, run in the copy so that its own package is imported."""
+    return ["env", "-C", str(project), sys.executable, "-m", "scholarly_edition.build", *formats, "--out", str(out)]
 
 
 def sphinx_html_command(project: Path, doctrees: Path, outdir: Path) -> list[str]:
     """The HTML build a live preview runs: strict, and incremental (no ``-E``)."""
     return [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", "-q",
+        "env", "-C", str(project), sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", "-q",
         "-c", str(project), "-d", str(doctrees), str(project / SOURCES), str(outdir),
     ]

@@ -1,8 +1,4 @@
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "_ext"))
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_copybutton", "edition"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinx_copybutton", "scholarly_edition"]
 bibtex_bibfiles = ["refs.bib"]
 project = "A Test Edition"
 exclude_patterns = ["_build"]

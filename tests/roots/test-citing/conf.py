@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinxext.opengraph", "edition"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "sphinxext.opengraph", "scholarly_edition"]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence"]
