@@ -327,3 +327,50 @@ def test_version_and_date_come_from_conf_in_every_format(edition) -> None:
     assert "<dc:contributor>the edition’s contributors</dc:contributor>" in opf
     changelog = (edition.html / "changelog.html").read_text("utf-8")
     assert f"{version} (" in changelog and date[:4] in changelog
+
+
+@pytest.mark.slow
+def test_a_second_essay_builds_every_format_with_its_own_notes_apparatus_and_exports(tmp_path: Path) -> None:
+    """Nothing in the extension is this edition's: another essay, its own works and conf values, all three formats."""
+    import json
+    import shutil
+
+    from scholarly_edition.build import FORMATS, Project, build
+
+    root = tmp_path / "second"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-second-essay", root)
+    out = root / "_build"
+    build(FORMATS, out, epoch="1700000000", project=Project.at(root))
+    html = out / "html"
+    essay = lxml_html.fromstring((html / "essay.html").read_bytes())
+    # the extension's own stylesheets and script come with it: the root has no _static/ of its own
+    linked = essay.xpath("//link[@rel='stylesheet']/@href") + essay.xpath("//script/@src")
+    assert all((html / "_static" / name).is_file() for name in ("edition-apparatus.css", "edition-cite.css"))
+    assert any("edition-cite.js" in href for href in linked)
+    assert all((html / href.split("?")[0]).is_file() for href in linked), linked
+    notes = [" ".join(n.text_content().split()) for n in essay.xpath("//aside[contains(@class, 'author-note')]")]
+    assert len(notes) == 4
+    assert "Philip Micklin, “The Aral Sea Disaster,” Annual Review of Earth and Planetary Sciences 35 (2007): 48" in notes[0]
+    assert "Micklin, “The Aral Sea Disaster,” 52–53" in notes[2]  # the short form, with the locator
+    # textual notes in text order: on notes 1 and 2, the spelling kept in ¶ 2, on notes 3 and 4
+    in_text = "//p[contains(@class, 'numbered-paragraph')]//a[contains(@class, 'tn-marker')]/@href"
+    assert essay.xpath(in_text) == ["textual-notes.html#tn-3"]
+    assert len(essay.xpath("//aside//a[contains(@class, 'tn-marker')]")) == 4
+    assert essay.xpath("//a[contains(@class, 'ed-marker')]/@href") == ["commentary.html#ed-a"]
+    assert essay.xpath("//span[@lang='fr']/text()") == ["mer morte"]
+    assert [p.get("id") for p in essay.xpath("//p[contains(@class, 'numbered-paragraph')]")] == ["p-1", "p-2", "p-3"]
+    textual = " ".join(lxml_html.fromstring((html / "textual-notes.html").read_bytes()).text_content().split())
+    assert "Copy-text: Micklin, “The Aral Sea Disaster”, 48." in textual  # the copy-text's own note 1
+    cite = " ".join(lxml_html.fromstring((html / "cite.html").read_bytes()).text_content().split())
+    assert "Okafor, Marta. Rivers of Salt: Notes on the Aral Sea. Version 0.3. [2025?]. Test ed., 2025." in cite
+    references = json.loads((html / "references.json").read_text("utf-8"))
+    assert [item["id"] for item in references] == ["micklin2007", "whish2014"]
+    record = json.loads((html / "essay.json").read_text("utf-8"))
+    assert record[0]["title"] == "Rivers of Salt: Notes on the Aral Sea" and "title-short" not in record[0]
+    assert "TY  - ELEC" in (html / "references.ris").read_text("utf-8")
+    with zipfile.ZipFile(html / "rivers-of-salt.epub") as epub:
+        assert "Aral Sea" in epub.read("essay.xhtml").decode()
+    text = subprocess.run(
+        ["pdftotext", str(html / "rivers-of-salt.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Rivers of Salt" in text and "Annual Review of Earth and Planetary Sciences" in text

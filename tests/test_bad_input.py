@@ -113,7 +113,7 @@ def export_against_the_schema(root: Path) -> str:
     # a slip in the type mapping: "web-page" is no CSL type, so references.json would not validate
     replace_once(root / "scholarly_edition/bibliography/bibtex_csl.py", r'"webpage"', '"web-page"')
     key, _ = _first_key(root / "refs.bib", "online")
-    return rf"references\.json: ERROR: item '{key}'.*'web-page' is not one of"
+    return rf"ERROR: references\.json: item '{key}'.*'web-page' is not one of"
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,11 @@ def _author(meta: EditionMetadata) -> Person:
     return Person(f"{meta.author_family}, {meta.author_given}")
 
 
+def _given(fields: dict[str, str]) -> dict[str, str]:
+    """The fields that have a value: an empty field would print as an empty element."""
+    return {name: value for name, value in fields.items() if value}
+
+
 def edition_entry(meta: EditionMetadata, original: OriginalDate, url: str | None) -> Entry:
     """The essay as this edition publishes it: a book-like standalone edition.
 
@@ -116,7 +121,7 @@ def edition_entry(meta: EditionMetadata, original: OriginalDate, url: str | None
         fields["origdate"] = _edtf(original.date)
     if url:
         fields["url"] = url
-    entry = Entry("book", fields=fields)
+    entry = Entry("book", fields=_given(fields))
     entry.add_person(_author(meta), "author")
     return entry
 
@@ -131,7 +136,7 @@ def original_entry(meta: EditionMetadata, original: OriginalDate) -> Entry:
     }
     if original.date is not None:
         fields["date"] = _edtf(original.date)
-    entry = Entry("online", fields=fields)
+    entry = Entry("online", fields=_given(fields))
     entry.add_person(_author(meta), "author")
     return entry
 

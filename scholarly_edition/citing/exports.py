@@ -28,8 +28,8 @@ def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
         try:
             domain.data["exports"] = prepare(csl_items(env), domain.citing.items, list(bib_entries(env).items()))
         except ExportError as exc:
-            for finding in exc.findings:
-                report(Problem.EXPORT, finding.message, location=finding.location)
+            for finding in exc.findings:  # its location is the export file, which has no line in the sources
+                report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)
             stop(Problem.EXPORT, "an export above would not be valid")
     return []
 

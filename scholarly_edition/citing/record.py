@@ -47,7 +47,7 @@ def metadata(config: Config, edition: EditionConfig) -> essay_record.EditionMeta
     return essay_record.EditionMetadata(
         key=edition.citation_key,
         title=edition.full_title,
-        bibtex_title=edition.bibtex_title,
+        bibtex_title=edition.bibtex_title or edition.full_title,
         bibtex_shorttitle=edition.bibtex_shorttitle,
         author_given=edition.author["given"],
         author_family=edition.author["family"],

@@ -78,8 +78,12 @@ def _pdf_string(text: str) -> str:
     return text
 
 
-def package_text(statement: str, version: str) -> str:
-    return _BODY.replace("@STATEMENT@", _pdf_string(statement)).replace("@VERSION@", _pdf_string(version))
+def package_text(statement: str, version: str, languages: list[str] | None = None) -> str:
+    """The package; ``languages`` are polyglossia's names of the languages ``{lang}`` may mark."""
+    text = _BODY.replace("@STATEMENT@", _pdf_string(statement)).replace("@VERSION@", _pdf_string(version))
+    # each language \foreignlanguage may name, unless conf.py's preamble has set it up already
+    declared = "".join(f"\\iflanguageloaded{{{name}}}{{}}{{\\setotherlanguage{{{name}}}}}\n" for name in languages or [])
+    return text + (f"% the languages of foreign passages\n{declared}" if declared else "")
 
 
 def write_package(app: Sphinx) -> None:
@@ -88,7 +92,8 @@ def write_package(app: Sphinx) -> None:
     c = settings(app.config)
     version = app.config.version
     statement = f"{c.statement}, version {version}, {c.date}, prepared by {c.contributors}"
-    Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(package_text(statement, version), "utf-8")
+    languages = sorted(set(c.foreign_languages.values()))
+    Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(package_text(statement, version, languages), "utf-8")
 
 
 XINDY_RANGE = '\n;; page ranges (4–6): Sphinx\'s style leaves the separator out, printing "46"\n(markup-range :sep "\\textendash{}")\n'

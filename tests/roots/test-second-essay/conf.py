@@ -1,0 +1,16 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "scholarly_edition"]
+bibtex_bibfiles = ["works.bib"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build", "_copytext"]
+latex_engine = "xelatex"
+latex_elements = {"fontpkg": r"\setmainfont{FreeSerif}", "maketitle": "", "tableofcontents": ""}
+project = "Rivers of Salt"
+version = "0.3"
+copyright = "Marta Okafor (essay)"
+edition_title, edition_subtitle = project, "Notes on the Aral Sea"
+edition_author = {"given": "Marta", "family": "Okafor"}
+edition_date, edition_language = "2025-09-14", "en-US"
+edition_essay_doc, edition_download_stem = "essay", "rivers-of-salt"
+edition_citation_key, edition_bib_edition = "okafor-rivers", "test ed."
+edition_original_dateline, edition_original_month_day = "Posted: Feb 2", (2, 2)
+edition_foreign_languages = {"fr": "french"}
