@@ -29,13 +29,25 @@ edition_csl_style = "chicago-notes-bibliography-access-dates"
 # sentence-case one (APA); the build checks it spells the title above.
 edition_essay_doc = "essay"  # the page whose paragraphs are numbered and which the citations name
 edition_citation_key = "williams-radicalisation-enigma"
-edition_bibtex_title = "The radicalisation enigma: The question of {Islamic} migrant extremism in {Russia} and {Central Asia}"
+edition_bibtex_title = (
+    "The radicalisation enigma: The question of {Islamic} migrant extremism in {Russia} and {Central Asia}"
+)
 edition_bibtex_shorttitle = "Radicalisation enigma"
 edition_bib_edition = "scholarly ed."  # the edition statement as all three styles abbreviate it
 edition_original_dateline = "Updated: Jun 1"  # the original page's only date, as the copy-text prints it
 edition_original_month_day = (6, 1)  # that date; its year is inferred, never stated
-edition_subject = "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
-edition_keywords = ["radicalisation", "extremism", "labour migration", "Central Asia", "Russia", "Islamic State", "counter-extremism"]
+edition_subject = (
+    "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
+)
+edition_keywords = [
+    "radicalisation",
+    "extremism",
+    "labour migration",
+    "Central Asia",
+    "Russia",
+    "Islamic State",
+    "counter-extremism",
+]
 
 project = f"{edition_title}: {edition_subtitle}"
 author = f"{edition_author['given']} {edition_author['family']}"
@@ -129,7 +141,7 @@ latex_elements = {
 \usepackage{{hyperref}}
 \usepackage{{hypcap}}
 \urlstyle{{same}}
-\hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{', '.join(edition_keywords)}}}}}
+\hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{", ".join(edition_keywords)}}}}}
 """,
     "printindex": r"\footnotesize\raggedright\printindex",
     # the title page, then the contents, come from edition/index.md (scholarly_edition.citing.titlepage)

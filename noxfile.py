@@ -73,7 +73,9 @@ def ensure_debian(session: nox.Session, packages: list[str]) -> None:
     elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0:
         prefix = ["sudo", "-n"]
     else:
-        session.error(f"missing Debian packages; run: sudo apt-get install -y --no-install-recommends {' '.join(missing)}")
+        session.error(
+            f"missing Debian packages; run: sudo apt-get install -y --no-install-recommends {' '.join(missing)}"
+        )
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run(*prefix, "apt-get", "update", "-qq", external=True, env=env)
     session.run(*prefix, *command, external=True, env=env)
@@ -107,11 +109,16 @@ def serve(session: nox.Session) -> None:
     install_groups(session, "serve")
     session.run(
         "sphinx-autobuild",
-        "-c", str(ROOT),
-        "--watch", str(ROOT / "refs.bib"),
-        "--watch", str(ROOT / PACKAGE),
-        "--host", "127.0.0.1",
-        "-n", "--keep-going",
+        "-c",
+        str(ROOT),
+        "--watch",
+        str(ROOT / "refs.bib"),
+        "--watch",
+        str(ROOT / PACKAGE),
+        "--host",
+        "127.0.0.1",
+        "-n",
+        "--keep-going",
         str(ROOT / "edition"),
         str(ROOT / "_build" / "preview"),
         *session.posargs,
@@ -140,7 +147,14 @@ def npm_ci(session: nox.Session, folder: Path) -> None:
     installed = folder / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
         session.run(
-            "npm", "ci", "--prefix", str(folder), "--ignore-scripts", "--no-audit", "--no-fund", "--silent",
+            "npm",
+            "ci",
+            "--prefix",
+            str(folder),
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--silent",
             external=True,
         )
 
@@ -166,7 +180,7 @@ def bench(session: nox.Session) -> None:
     ``--`` go to the benchmark (``nox -s bench -- --help``).
     """
     install_groups(session, "bench")
-    ensure_debian(session, LATEX_PACKAGES + ["chromium"])
+    ensure_debian(session, [*LATEX_PACKAGES, "chromium"])
     if shutil.which("npm") is None:
         ensure_debian(session, ["npm"])
     installed = BENCH / "node_modules" / ".package-lock.json"

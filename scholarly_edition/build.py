@@ -142,7 +142,9 @@ def condense(stderr: str) -> str:
     trace, _, saved = trace.partition("The full traceback has been saved in:")
     lines = trace.strip("\n").splitlines()
     last_frame = max((i for i, line in enumerate(lines) if line.startswith("      File ")), default=-1)
-    message = [line[4:] for line in lines[last_frame + 1:] if line.startswith("    ") and not line.startswith("        ")]
+    message = [
+        line[4:] for line in lines[last_frame + 1 :] if line.startswith("    ") and not line.startswith("        ")
+    ]
     log = saved.strip().splitlines()[:1]
     return "\n".join([head, *message, *(f"(full traceback: {p})" for p in log)]) + "\n"
 
@@ -324,7 +326,9 @@ def _swap(work: Path, dest: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scholarly_edition.build", description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scholarly_edition.build", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf (default: all three)")
     parser.add_argument("--out", type=Path, default=None, help="where the editions go (default: _build beside conf.py)")
     parser.add_argument("--conf-dir", type=Path, default=ROOT, help="the folder of conf.py (default: this folder)")

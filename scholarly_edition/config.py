@@ -205,7 +205,9 @@ class EditionConfig:
     )
     # -- citing
     citation_key: str = setting("edition", is_key, "The essay's key in the exports.")
-    bibtex_title: str = setting("", is_str, "The title as citation software stores it: sentence case, proper nouns braced.")
+    bibtex_title: str = setting(
+        "", is_str, "The title as citation software stores it: sentence case, proper nouns braced."
+    )
     bibtex_shorttitle: str = setting("", is_str, "The short title, in the same convention.")
     bib_edition: str = setting("", is_str, "The edition statement as the styles abbreviate it.")
     original_dateline: str = setting("", is_str, "The original page's only date, as the copy-text prints it.")
@@ -256,11 +258,11 @@ def settings(config: Config) -> EditionConfig:
     A configuration read back from a pickled environment has lost them (Sphinx
     pickles no private attribute), so they are made again from its values.
     """
-    checked = getattr(config, "_edition_settings", None)
+    checked: EditionConfig | None = getattr(config, "_edition_settings", None)
     if checked is None:
         names = [f"{PREFIX}{f.name}" for f in dataclasses.fields(EditionConfig)]
         checked = EditionConfig.from_values({name: getattr(config, name) for name in names})
-        config._edition_settings = checked  # type: ignore[attr-defined]
+        config._edition_settings = checked
     return checked
 
 
@@ -273,7 +275,7 @@ def check(app: Sphinx, config: Config) -> None:
         checked = EditionConfig.from_values(values)
     except SettingError as exc:
         raise ConfigError(f"{Path(app.confdir, 'conf.py')}: {exc}") from None
-    config._edition_settings = checked  # type: ignore[attr-defined]
+    config._edition_settings = checked
     align_downloads(config, checked.download_stem)
 
 
@@ -289,7 +291,8 @@ def align_downloads(config: Config, stem: str) -> None:
 
 def setup(app: Sphinx) -> None:
     for spec in dataclasses.fields(EditionConfig):
-        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[misc]
+        factory: Any = spec.default_factory
+        default = spec.default if spec.default is not dataclasses.MISSING else factory()
         app.add_config_value(
             f"{PREFIX}{spec.name}", default, spec.metadata["rebuild"], Any, description=spec.metadata["help"]
         )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import conf_values
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STEM = conf_values.get("edition_download_stem")

@@ -61,7 +61,9 @@ class Emendation:
 
 def _emendations(root) -> list[Emendation]:
     found = []
-    for entry in root.xpath("//*[contains(concat(' ', @class, ' '), ' tn-entry ') and contains(concat(' ', @class, ' '), ' emendation ')]"):
+    for entry in root.xpath(
+        "//*[contains(concat(' ', @class, ' '), ' tn-entry ') and contains(concat(' ', @class, ' '), ' emendation ')]"
+    ):
         (copy,) = entry.xpath(".//*[contains(concat(' ', @class, ' '), ' tn-copy-text ')]")
         (edition,) = entry.xpath(".//*[contains(concat(' ', @class, ' '), ' tn-edition ')]")
         found.append(Emendation(" ".join(copy.text_content().split()), " ".join(edition.text_content().split())))
@@ -105,17 +107,6 @@ def unrecorded_differences(expected: list[str], actual: list[str], emendations: 
 
 def words(text: str) -> list[str]:
     return text.split()
-
-
-def _text_of(root, drop_xpath: str) -> str:
-    for node in root.xpath(drop_xpath):
-        parent = node.getparent()
-        tail = node.tail
-        parent.remove(node)
-        if tail:
-            prev = node.getprevious() if False else None
-            parent.text = (parent.text or "") + tail if prev is None else None
-    return " ".join(root.itertext())
 
 
 _DROP = (
@@ -227,21 +218,21 @@ def pdf_section_text(pdf: Path, title: str) -> str:
 
     reader = PdfReader(pdf)
     starts = sorted(
-        (reader.get_destination_page_number(item), item.title)
-        for item in reader.outline
-        if not isinstance(item, list)
+        (reader.get_destination_page_number(item), item.title) for item in reader.outline if not isinstance(item, list)
     )
     first = next(page for page, name in starts if name.startswith(title))
     later = [page for page, _ in starts if page > first]
     last = later[0] if later else len(reader.pages) - 1
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     # the section's first page may end the one before: start at its heading
     words = title.split()
     heading = re.search(r"\s+".join(map(re.escape, words)), text)
-    return text[heading.start():] if heading else text
+    return text[heading.start() :] if heading else text
 
 
 def pdf_words(text: str, known: set[str], markers: list[str] | None = None) -> list[str]:
@@ -278,6 +269,6 @@ def differences(expected: list[str], actual: list[str], *, allow_insertions: boo
         if tag == "equal" or (tag == "insert" and allow_insertions):
             continue
         problems.append(
-            f"{tag}: copy-text {' '.join(expected[max(0,i1-3):i2+3])!r} / edition {' '.join(actual[max(0,j1-3):j2+3])!r}"
+            f"{tag}: copy-text {' '.join(expected[max(0, i1 - 3) : i2 + 3])!r} / edition {' '.join(actual[max(0, j1 - 3) : j2 + 3])!r}"
         )
     return problems

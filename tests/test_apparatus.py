@@ -8,13 +8,11 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import fidelity
 import pytest
-
 from conftest import STEM
 from lxml import html as lxml_html
 from sphinx.errors import SphinxError
-
-import fidelity
 
 CLASS = "contains(concat(' ', @class, ' '), ' {} ')"
 
@@ -154,10 +152,16 @@ def test_bad_apparatus_stops_the_build_naming_file_and_line(app, warning) -> Non
         "textual-notes.md:5: ERROR: textual note 'name': the text reads 'Fionnuala' but the copy-text 'Finnuala'"
         in message
     )
-    assert "textual-notes.md:11: ERROR: textual note 'quote': 'a phrase that is not there' is not in the copy-text" in message
+    assert (
+        "textual-notes.md:11: ERROR: textual note 'quote': 'a phrase that is not there' is not in the copy-text"
+        in message
+    )
     assert "text.md:5: ERROR: {tn} mark 'orphan' has no textual note definition" in message
     assert "ERROR: textual note 'unused' has no mark in the text" in message
-    assert "commentary.md:5: ERROR: editorial note 'iosras': its lemma 'IOS RUS' is not the text before its mark" in message
+    assert (
+        "commentary.md:5: ERROR: editorial note 'iosras': its lemma 'IOS RUS' is not the text before its mark"
+        in message
+    )
     assert all(line.count("ERROR:") <= 1 for line in message.splitlines()), "one problem a line"
 
 
@@ -189,7 +193,11 @@ def test_pdf_marker_stripping_removes_only_markers() -> None:
     known = {"Finnuala", "State.", "Khalimov", "a", "note", "not"}
     tokens = ["Finnuala°", "Statea", ".", "Khalimovb", "a", "note"]
     assert fidelity.strip_editorial_markers(tokens, known, ["°", "a", "b"]) == [
-        "Finnuala", "State.", "Khalimov", "a", "note"
+        "Finnuala",
+        "State.",
+        "Khalimov",
+        "a",
+        "note",
     ]
     # out of order, a letter stays: a changed word is not hidden
     assert fidelity.strip_editorial_markers(["Khalimovb"], known, ["a", "b"]) == ["Khalimovb"]
@@ -242,7 +250,9 @@ def test_textual_notes_are_anchored_to_paragraphs_and_link_back(edition) -> None
     for back in page.xpath(f"//a[{_has_class('editorial-backref')}]"):
         doc, target = back.get("href").split("#")
         assert doc == "essay.html" and essay.xpath(f"//*[@id='{target}']"), target
-        (marker,) = essay.xpath(f"//a[{_has_class('tn-marker')} and @href='textual-notes.html#{back.getparent().getparent().get('id')}']")
+        (marker,) = essay.xpath(
+            f"//a[{_has_class('tn-marker')} and @href='textual-notes.html#{back.getparent().getparent().get('id')}']"
+        )
 
 
 def test_editorial_and_author_notes_differ_in_markup_in_all_three_formats(edition) -> None:
@@ -262,7 +272,9 @@ def test_editorial_and_author_notes_differ_in_markup_in_all_three_formats(editio
     assert 'epub:type="endnotes"' in endnotes and endnotes.count('epub:type="endnote"') == len(ed)
     tex = (edition.latex / f"{STEM}.tex").read_text("utf-8")
     assert tex.count(r"\EditionCommentaryMark{") == len(ed)
-    assert r"\EditionCommentaryMark{" not in "".join(re.findall(r"\\begin\{footnote(?:text)?\}.*?\\end\{footnote(?:text)?\}", tex, re.S))
+    assert r"\EditionCommentaryMark{" not in "".join(
+        re.findall(r"\\begin\{footnote(?:text)?\}.*?\\end\{footnote(?:text)?\}", tex, re.S)
+    )
     commentary_pdf = " ".join(fidelity.pdf_section_text(edition.pdf, "Commentary").split())
     assert re.search(r"\ba ¶ 1 · the Islamic State\b", commentary_pdf)
 
@@ -270,7 +282,15 @@ def test_editorial_and_author_notes_differ_in_markup_in_all_three_formats(editio
 def test_glossary_and_index_are_present_and_linked_in_all_three_formats(edition) -> None:
     essay = lxml_html.fromstring((edition.html / "essay.html").read_bytes())
     terms = essay.xpath("//a[contains(@href, 'glossary.html#term-')]")
-    assert {t.text_content() for t in terms} >= {"IOS RAS", "IS", "mahallas", "Operation Zhusan", "Safe Internet League", "RT", "Ruptly"}
+    assert {t.text_content() for t in terms} >= {
+        "IOS RAS",
+        "IS",
+        "mahallas",
+        "Operation Zhusan",
+        "Safe Internet League",
+        "RT",
+        "Ruptly",
+    }
     glossary = lxml_html.fromstring((edition.html / "glossary.html").read_bytes())
     for term in terms:
         assert glossary.xpath(f"//dt[@id='{term.get('href').split('#')[1]}']"), term.get("href")
@@ -319,7 +339,9 @@ def test_version_and_date_come_from_conf_in_every_format(edition) -> None:
 
     reader = PdfReader(edition.pdf)
     assert reader.metadata["/Version"] == version
-    first = subprocess.run(["pdftotext", "-l", "1", str(edition.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first = subprocess.run(
+        ["pdftotext", "-l", "1", str(edition.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "a scholarly edition" in first.lower() and f"Version {version}" in first and "How to cite" in first
     with zipfile.ZipFile(edition.epub) as z:
         opf = z.read("content.opf").decode()
@@ -350,7 +372,10 @@ def test_a_second_essay_builds_every_format_with_its_own_notes_apparatus_and_exp
     assert all((html / href.split("?")[0]).is_file() for href in linked), linked
     notes = [" ".join(n.text_content().split()) for n in essay.xpath("//aside[contains(@class, 'author-note')]")]
     assert len(notes) == 4
-    assert "Philip Micklin, “The Aral Sea Disaster,” Annual Review of Earth and Planetary Sciences 35 (2007): 48" in notes[0]
+    assert (
+        "Philip Micklin, “The Aral Sea Disaster,” Annual Review of Earth and Planetary Sciences 35 (2007): 48"
+        in notes[0]
+    )
     assert "Micklin, “The Aral Sea Disaster,” 52–53" in notes[2]  # the short form, with the locator
     # textual notes in text order: on notes 1 and 2, the spelling kept in ¶ 2, on notes 3 and 4
     in_text = "//p[contains(@class, 'numbered-paragraph')]//a[contains(@class, 'tn-marker')]/@href"

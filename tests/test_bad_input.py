@@ -37,7 +37,7 @@ def replace_once(path: Path, pattern: str, replacement: str) -> int:
     text = path.read_text("utf-8")
     match = re.search(pattern, text, flags=re.MULTILINE)
     assert match, f"{pattern!r} not found in {path}: the case needs updating"
-    path.write_text(text[: match.start()] + match.expand(replacement) + text[match.end():], "utf-8")
+    path.write_text(text[: match.start()] + match.expand(replacement) + text[match.end() :], "utf-8")
     return _line_of(text, match.start())
 
 
@@ -97,7 +97,7 @@ def not_utf8(root: Path) -> str:
     essay = root / "edition/essay.md"
     text = essay.read_text("utf-8")
     where = text.index("Moscow")
-    essay.write_bytes(text[:where].encode() + "Mosc\u00f6w".encode("latin-1") + text[where + 6:].encode())
+    essay.write_bytes(text[:where].encode() + "Mosc\u00f6w".encode("latin-1") + text[where + 6 :].encode())
     return rf"essay\.md:{_line_of(text, where)}:\d+: ERROR: not valid UTF-8"
 
 
@@ -105,7 +105,7 @@ def bib_not_utf8(root: Path) -> str:
     bib = root / "refs.bib"
     text = bib.read_text("utf-8")
     where = text.index("title")
-    bib.write_bytes(text[:where].encode() + "titl\u00e9".encode("latin-1") + text[where + 5:].encode())
+    bib.write_bytes(text[:where].encode() + "titl\u00e9".encode("latin-1") + text[where + 5 :].encode())
     return rf"refs\.bib:{_line_of(text, where)}: ERROR: not valid UTF-8"
 
 
@@ -140,7 +140,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` by its SHA-256."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -161,7 +162,12 @@ def test_bad_input_stops_the_build_and_the_good_edition_stands(
     # run in the copy, so that its own scholarly_edition (the one a case may break) is the one imported
     env = {**os.environ, "SOURCE_DATE_EPOCH": edition.epoch or "0"}
     result = subprocess.run(
-        [sys.executable, "-m", "scholarly_edition.build"], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "scholarly_edition.build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     message = result.stderr
     caught = result.returncode != 0 and re.search(expected, message) is not None

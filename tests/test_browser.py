@@ -112,7 +112,8 @@ def test_theme_toggle_switches_between_light_and_dark(browse) -> None:
 
 def _pages_with_code(site) -> list[str]:
     return [
-        name for name in site.pages()
+        name
+        for name in site.pages()
         if lxml_html.fromstring((site.root / name).read_bytes()).xpath("//div[contains(@class, 'highlight')]//pre")
     ]
 

@@ -9,15 +9,14 @@ import unicodedata
 import zipfile
 from urllib.parse import parse_qsl
 
+import fidelity
 import jsonschema
 import pytest
 import rispy
 from lxml import html as lxml_html
 from pybtex.database import parse_file
 
-import fidelity
-from scholarly_edition.bibliography import bibtex_csl
-from scholarly_edition.bibliography import citeproc
+from scholarly_edition.bibliography import bibtex_csl, citeproc
 
 SCHEMA = fidelity.ROOT / "scholarly_edition" / "bibliography" / "schemas" / "csl-data.json"
 STYLES = ("chicago-notes-bibliography", "chicago-notes-bibliography-access-dates", "apa", "modern-language-association")
@@ -98,7 +97,10 @@ def test_notes_bibliography_exports_tags_json_ld_and_coins_name_the_same_works(e
     assert cited == set(ids)
 
     # the bibliography page: one entry per work, each with its title
-    entries = {li.get("id").removeprefix("work-"): li for li in _page(edition, "bibliography.html").xpath("//li[contains(@class, 'csl-entry')]")}
+    entries = {
+        li.get("id").removeprefix("work-"): li
+        for li in _page(edition, "bibliography.html").xpath("//li[contains(@class, 'csl-entry')]")
+    }
     assert sorted(entries) == sorted(ids) and len(entries) == len(ids)  # the page sorts them as the style does
     for key, li in entries.items():
         assert norm(titles[key]) in norm(li.text_content()), key
@@ -112,7 +114,9 @@ def test_notes_bibliography_exports_tags_json_ld_and_coins_name_the_same_works(e
 
     # the essay page's citation_reference tags and JSON-LD citations
     head = essay.xpath("//head")[0]
-    tags = [dict(p.split("=", 1) for p in c.split("; ")) for c in head.xpath("meta[@name='citation_reference']/@content")]
+    tags = [
+        dict(p.split("=", 1) for p in c.split("; ")) for c in head.xpath("meta[@name='citation_reference']/@content")
+    ]
     assert [t["citation_title"] for t in tags] == list(titles.values())
     (script,) = head.xpath("script[@type='application/ld+json']")
     assert [c["name"] for c in json.loads(script.text)["citation"]] == list(titles.values())
@@ -131,12 +135,17 @@ def test_pandoc_citeproc_renders_every_exported_item_without_a_warning(edition, 
     document.write_text("---\nnocite: '@*'\n---\n\nAll works.\n", "utf-8")
     result = subprocess.run(
         [
-            citeproc.pandoc_path(), str(document), "--citeproc", "--to=json",
+            citeproc.pandoc_path(),
+            str(document),
+            "--citeproc",
+            "--to=json",
             f"--bibliography={edition.html / 'references.json'}",
             f"--bibliography={edition.html / 'essay.json'}",
             f"--csl={citeproc.style_path(style)}",
         ],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and result.stderr == "", result.stderr
     ast = json.loads(result.stdout)
@@ -162,7 +171,9 @@ def test_exported_ris_parses_with_rispy(edition, references) -> None:
     by_id = {r["id"]: r for r in records}
     assert by_id["iosras2017"]["type_of_reference"] == "RPRT"
     assert by_id["urinboyev2017"]["secondary_authors"] == ["Laruelle, Marlene"]
-    assert by_id["ohchr2019urges"]["urls"] == ["https://www.ohchr.org/EN/NewsEvents/Pages/DisplayNews.aspx?NewsID=24620&LangID=E"]
+    assert by_id["ohchr2019urges"]["urls"] == [
+        "https://www.ohchr.org/EN/NewsEvents/Pages/DisplayNews.aspx?NewsID=24620&LangID=E"
+    ]
     assert by_id["ohchr2019urges"]["access_date"] == "2020/05/05/"
 
 
@@ -200,15 +211,21 @@ def test_paragraph_numbers_are_the_same_in_html_epub_and_pdf(edition) -> None:
     ]
 
     dests = subprocess.run(["pdfinfo", "-dests", str(edition.pdf)], capture_output=True, text=True, check=True).stdout
-    assert sorted(set(re.findall(r'"(p-\d+)"', dests)), key=lambda d: int(d[2:])) == [f"p-{n}" for n in range(1, count + 1)]
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert sorted(set(re.findall(r'"(p-\d+)"', dests)), key=lambda d: int(d[2:])) == [
+        f"p-{n}" for n in range(1, count + 1)
+    ]
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for number in range(1, count + 1):
         assert re.search(rf"¶\s?{number}\b", text), number
 
 
 def test_the_cite_page_has_three_styles_code_blocks_and_download_links(edition) -> None:
     page = _page(edition, "cite.html")
-    texts = {p.get("id"): " ".join(p.text_content().split()) for p in page.xpath("//p[contains(@class, 'citation-text')]")}
+    texts = {
+        p.get("id"): " ".join(p.text_content().split()) for p in page.xpath("//p[contains(@class, 'citation-text')]")
+    }
     assert texts["cite-chicago-entry"].startswith(
         "Williams, Issy. The Radicalisation Enigma: The Question of Islamic Migrant Extremism in Russia and Central Asia. Version "
     )

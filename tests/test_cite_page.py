@@ -38,7 +38,9 @@ def test_three_styles_formatted_by_the_csl_processor(app, warning) -> None:
         "Example, A. (2024). Moscow notes: An essay (Version 2.1, test ed.). (Original work published ca. 2024)"
     )
     assert texts["cite-mla-locator"] == "(Example, par. 3)"
-    assert texts["cite-mla-entry"] == "Example, Ann. Moscow Notes: An Essay. [3 Mar. 2024?]. Test ed., version 2.1, 2024."
+    assert (
+        texts["cite-mla-entry"] == "Example, Ann. Moscow Notes: An Essay. [3 Mar. 2024?]. Test ed., version 2.1, 2024."
+    )
     # titles in italics, as every style sets a standalone work
     assert root.xpath("//p[@id='cite-chicago-entry']/em")[0].text == "Moscow Notes: An Essay"
 
@@ -122,7 +124,11 @@ def test_the_page_in_latex_has_no_buttons_and_names_files_without_links(app, war
     assert "button" not in tex
 
 
-@pytest.mark.sphinx("html", testroot="citing", confoverrides={"edition_cite_styles": [("chicago", "Chicago", "chicago-notes-bibliography")]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="citing",
+    confoverrides={"edition_cite_styles": [("chicago", "Chicago", "chicago-notes-bibliography")]},
+)
 def test_an_unknown_style_on_the_page_stops_the_build(app, warning) -> None:
     with pytest.raises(SphinxError, match="no style 'apa'"):
         app.build()

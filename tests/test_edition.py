@@ -6,12 +6,9 @@ import re
 import subprocess
 import zipfile
 
-import pytest
-
+import fidelity
 from conftest import STEM
 from lxml import html as lxml_html
-
-import fidelity
 
 # The essay's 22 notes: the work each cites and the locator the source gives.
 NOTES = [
@@ -80,7 +77,6 @@ def test_note_markers_sit_where_the_copy_text_puts_them(edition) -> None:
         fidelity.COPY_TEXT.read_text("utf-8"), fidelity.html_emendations(edition.html / "textual-notes.html")
     )
     for number, ref in enumerate(refs, start=1):
-        before = (ref.getprevious().tail if ref.getprevious() is not None else None) or ref.getparent().text or ""
         preceding = (ref.xpath("preceding::text()[1]") or [""])[0].split()
         assert preceding, number
         assert re.search(re.escape(preceding[-1]) + rf"\s*\[{number}\]", copy), (number, preceding[-1])
@@ -172,7 +168,9 @@ def test_pdf_is_a4_with_embedded_fonts_metadata_and_extractable_text(edition) ->
     fonts = subprocess.run(["pdffonts", str(edition.pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "основные правила трудоустройства в городе москве" in text
     assert "Ní" in text and "Aoláin" in text
 

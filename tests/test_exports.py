@@ -9,10 +9,9 @@ import rispy
 from pybtex.database import parse_file, parse_string
 from sphinx.errors import ConfigError
 
+from scholarly_edition.bibliography import exports, ris
 from scholarly_edition.bibliography import record as essay_record
-from scholarly_edition.bibliography import exports
 from scholarly_edition.citing import exports as export_files
-from scholarly_edition.bibliography import ris
 
 FILES = ("references.json", "essay.json", "references.bib", "references.ris")
 
@@ -55,7 +54,9 @@ def test_with_a_base_url_the_record_names_the_essay_page(app, warning) -> None:
     assert edition["URL"] == "https://edition.example.org/v2/essay.html"
 
 
-def test_read_the_docs_canonical_url_is_used_when_html_baseurl_is_unset(make_app, rootdir, tmp_path, monkeypatch) -> None:
+def test_read_the_docs_canonical_url_is_used_when_html_baseurl_is_unset(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
     import shutil
 
     src = tmp_path / "src"
@@ -122,7 +123,14 @@ def test_invalid_csl_json_names_the_file_and_the_item() -> None:
 
 
 def test_csl_json_text_keeps_every_value() -> None:
-    items = [{"id": "a", "type": "book", "title": "[1, 2] and \"quotes\"", "issued": {"date-parts": [[2020, 1, 2]], "circa": True}}]
+    items = [
+        {
+            "id": "a",
+            "type": "book",
+            "title": '[1, 2] and "quotes"',
+            "issued": {"date-parts": [[2020, 1, 2]], "circa": True},
+        }
+    ]
     text = exports.csl_json(items)
     assert '"date-parts": [[2020, 1, 2]]' in text
     assert json.loads(text) == items

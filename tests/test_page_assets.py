@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from scholarly_edition.formats import assets
-from scholarly_edition.formats import bundles
-from scholarly_edition.formats import descriptions
+from scholarly_edition.formats import assets, bundles, descriptions
 
 CODE_ONLY = ("copybutton.js", "clipboard.min.js", "copybutton.css", "pygments.css")
 BUNDLED = re.compile("^" + re.escape(bundles.HEADER).replace(r"\{name\}", r"(\S+)") + "$", re.M)
@@ -112,7 +109,9 @@ def test_plain_stylesheets_are_bundled_in_cascade_order(app, warning, make_app, 
         assert bundles.rebase_urls(text, name, hrefs[0]) in bundle, name
     # the print stylesheet has a media attribute: it keeps its own link, and its media
     assert [link.get("href").split("?")[0] for link in links if link.get("media") == "print"] == ["_static/print.css"]
-    assert len(links) < len(lxml_html.fromstring((unbundled.outdir / "code.html").read_bytes()).xpath("//link[@rel='stylesheet']"))
+    assert len(links) < len(
+        lxml_html.fromstring((unbundled.outdir / "code.html").read_bytes()).xpath("//link[@rel='stylesheet']")
+    )
 
 
 def test_bundled_urls_point_where_they_pointed() -> None:

@@ -70,4 +70,3 @@ def test_a_project_without_an_essay_doc_numbers_nothing(app, warning) -> None:
     assert not warning.getvalue()
     assert "paragraph-marker" not in (app.outdir / "index.html").read_text("utf-8")
     assert not (app.outdir / "essay.json").exists()
-

@@ -49,7 +49,9 @@ def test_no_page_requests_another_origin_and_the_policy_holds(browse, site, figu
         violations = visit.violations(page)
         assert not violations, (name, violations)
     figures["requests to other origins"] = f"{len(visit.foreign)} while loading {len(pages) + 1} pages"
-    figures["Content-Security-Policy violations"] = f"{len([m for m in visit.console_errors if 'Content Security Policy' in m])}"
+    figures["Content-Security-Policy violations"] = (
+        f"{len([m for m in visit.console_errors if 'Content Security Policy' in m])}"
+    )
     assert served == len(pages) + 1, "the test server did not send the policy"
     assert visit.foreign == []
     assert visit.console_errors == []
@@ -75,7 +77,9 @@ def test_every_inline_script_and_style_is_allowed_by_hash(edition) -> None:
     missing = []
     for name, root in _pages(edition):
         for script in root.xpath("//script[not(@src)]"):
-            if (script.get("type") or "").lower() in _JS_TYPES and _sha256(script.text or "") not in policy["script-src"]:
+            if (script.get("type") or "").lower() in _JS_TYPES and _sha256(script.text or "") not in policy[
+                "script-src"
+            ]:
                 missing.append((name, "script-src", _sha256(script.text or ""), (script.text or "")[:60]))
         for style in root.xpath("//style"):
             if _sha256(style.text or "") not in policy["style-src"]:
@@ -90,10 +94,7 @@ def test_no_inline_event_handlers_or_javascript_urls(edition) -> None:
     found = []
     documents = _pages(edition)
     with zipfile.ZipFile(edition.epub) as book:
-        documents += [
-            (name, etree.fromstring(book.read(name)))
-            for name in book.namelist() if name.endswith(".xhtml")
-        ]
+        documents += [(name, etree.fromstring(book.read(name))) for name in book.namelist() if name.endswith(".xhtml")]
     for name, root in documents:
         for element in root.iter(etree.Element):
             for attribute, value in element.attrib.items():
@@ -123,9 +124,13 @@ def test_the_readme_gives_the_policy_the_site_is_tested_with() -> None:
 def test_dependencies_are_pinned_with_hashes() -> None:
     lock = tomllib.loads((ROOT / "uv.lock").read_text("utf-8"))
     unhashed = [
-        p["name"] for p in lock["package"]
+        p["name"]
+        for p in lock["package"]
         if p.get("source", {}).get("registry")
-        and not all(f.get("hash", "").startswith("sha256:") for f in [*p.get("wheels", []), *([p["sdist"]] if "sdist" in p else [])])
+        and not all(
+            f.get("hash", "").startswith("sha256:")
+            for f in [*p.get("wheels", []), *([p["sdist"]] if "sdist" in p else [])]
+        )
     ]
     assert unhashed == []
     assert sum(1 for p in lock["package"] if p.get("source", {}).get("registry")) > 20

@@ -14,10 +14,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, STEM
-from scholarly_edition.build import CITEPROC_CACHE, Project, build
 from test_reproducible import published
+
+from scholarly_edition.build import CITEPROC_CACHE, Project, build
 
 
 def _rebuild(edition, tmp_path: Path) -> Path:

@@ -48,7 +48,12 @@ def test_a_second_build_elsewhere_and_later_is_byte_identical(edition, tmp_path:
     }
     subprocess.run(
         [sys.executable, "-m", "scholarly_edition.build", "--out", str(project / "_build")],
-        cwd=project, env=env, check=True, capture_output=True, text=True, timeout=600,
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
         preexec_fn=lambda: os.umask(0o077),
     )
     first, second = published(edition.out), published(project / "_build")
@@ -56,12 +61,16 @@ def test_a_second_build_elsewhere_and_later_is_byte_identical(edition, tmp_path:
     differ = sorted(name for name in first if first[name] != second[name] and name not in NOT_REPRODUCIBLE)
     same = [name for name in first if first[name] == second[name]]
     kinds = ", ".join(
-        name for name in [f"html/{STEM}.pdf", f"html/{STEM}.epub", *(f"html/{e}" for e in EXPORTS)]
-        if name in same
+        name for name in [f"html/{STEM}.pdf", f"html/{STEM}.epub", *(f"html/{e}" for e in EXPORTS)] if name in same
     )
     figures["reproducible"] = f"{len(same)} of {len(first)} published files identical ({kinds}, every page)"
     assert differ == [], f"differ between two builds of one commit: {differ}"
-    for name in ["html/index.html", "html/essay.html", "html/searchindex.js",
-                 f"html/{STEM}.pdf", f"html/{STEM}.epub",
-                 *(f"html/{export}" for export in EXPORTS)]:
+    for name in [
+        "html/index.html",
+        "html/essay.html",
+        "html/searchindex.js",
+        f"html/{STEM}.pdf",
+        f"html/{STEM}.epub",
+        *(f"html/{export}" for export in EXPORTS),
+    ]:
         assert name in same, name

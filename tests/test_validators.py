@@ -13,11 +13,10 @@ import runpy
 import subprocess
 import zipfile
 from pathlib import Path
-
-from conftest import STEM
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import STEM
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -27,8 +26,15 @@ CONF = runpy.run_path(str(ROOT / "conf.py"))
 
 _LINKS = " | ".join(
     f"//*[local-name()='{tag}']/@{attribute}"  # local-name(): the same query for HTML and XHTML
-    for tag, attribute in [("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
-                           ("form", "action"), ("iframe", "src"), ("source", "src")]
+    for tag, attribute in [
+        ("a", "href"),
+        ("link", "href"),
+        ("script", "src"),
+        ("img", "src"),
+        ("form", "action"),
+        ("iframe", "src"),
+        ("source", "src"),
+    ]
 )
 
 
@@ -38,7 +44,9 @@ def test_nu_html_checker_finds_no_error_on_any_page(edition, figures) -> None:
     pages = sorted(str(p) for p in edition.html.rglob("*.html"))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--format", "json", "--stdout", "--exit-zero-always", *pages],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     messages = json.loads(result.stdout)["messages"]
     errors = [m for m in messages if m["type"] in {"error", "non-document-error"}]
@@ -109,7 +117,9 @@ def test_every_internal_link_and_fragment_resolves_in_the_epub(edition, figures)
 
 
 def test_the_link_check_finds_a_broken_link() -> None:
-    page = lxml_html.fromstring('<p id="here"><a href="#here">ok</a> <a href="#gone">x</a> <a href="nowhere.html">y</a></p>')
+    page = lxml_html.fromstring(
+        '<p id="here"><a href="#here">ok</a> <a href="#gone">x</a> <a href="nowhere.html">y</a></p>'
+    )
     checked, broken = broken_links({"a.html": page}, lambda path: path == "a.html")
     assert checked == 3 and len(broken) == 2
 
@@ -118,7 +128,9 @@ def test_the_link_check_finds_a_broken_link() -> None:
 
 
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _squash(text: str) -> str:
@@ -127,7 +139,9 @@ def _squash(text: str) -> str:
 
 
 def test_pdf_fonts_are_all_embedded(edition, figures) -> None:
-    rows = subprocess.run(["pdffonts", str(edition.pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    rows = subprocess.run(
+        ["pdffonts", str(edition.pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     embedded = [row for row in rows if row.split()[-5] == "yes"]
     figures["PDF fonts embedded"] = f"{len(embedded)} of {len(rows)}"
     assert rows and len(embedded) == len(rows), rows
@@ -160,7 +174,9 @@ def test_pdf_has_a_bookmark_for_every_section(edition, figures) -> None:
 
     bookmarks = titles(PdfReader(edition.pdf).outline)
     tex = (edition.latex / f"{STEM}.tex").read_text("utf-8")
-    heads = re.findall(r"\\(?:part|chapter|section|subsection|subsubsection)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", tex)
+    heads = re.findall(
+        r"\\(?:part|chapter|section|subsection|subsubsection)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", tex
+    )
     sections = [_tex_to_text(h) for h in heads]
     figures["PDF bookmarks"] = f"{len(bookmarks)} for {len(sections)} sections (and the index)"
     assert len(sections) >= 2

@@ -22,8 +22,8 @@ from scholarly_edition.apparatus import placing
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.markup import DefinitionDirective, ListingDirective
 from scholarly_edition.apparatus.model import COMMENTARY, Placed
-from scholarly_edition.problems import Finding
 from scholarly_edition.apparatus.nodes import editorial_definition, note_head
+from scholarly_edition.problems import Finding
 
 
 class CommentaryNoteDirective(DefinitionDirective):

@@ -44,7 +44,9 @@ class ApparatusDomain(StateDomain):
         return {d.key: d for defs in self.definitions.values() for d in defs if d.series == series}
 
     def listing_docs(self, series: str | None = None) -> set[str]:
-        return {doc for doc, defs in self.definitions.items() if series is None or any(d.series == series for d in defs)}
+        return {
+            doc for doc, defs in self.definitions.items() if series is None or any(d.series == series for d in defs)
+        }
 
     def placed(self, series: str) -> dict[str, Placed]:
         """The notes of ``series`` in order, as placed after reading."""

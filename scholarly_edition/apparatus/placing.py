@@ -8,7 +8,7 @@ caption) from the paragraph ids that the paragraph numbering sets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -17,8 +17,8 @@ from sphinx.environment import BuildEnvironment
 from scholarly_edition import ids
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.model import SERIES, Definition, Placed
-from scholarly_edition.problems import Finding
 from scholarly_edition.apparatus.nodes import editorial_mark
+from scholarly_edition.problems import Finding
 
 _PARATEXT = {"dateline": "dateline", "byline": "byline", "author-bio": "biographical note"}
 _TRAILING = "”’\"' .,;:)"
@@ -32,7 +32,7 @@ def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
 
 def paragraph_number(paragraph: nodes.Element) -> str:
     """The ¶ number the paragraph numbering gave (its ``p-N`` id), if any."""
-    for id_ in paragraph.get("ids", []):
+    for id_ in cast(list[str], paragraph.get("ids", [])):
         if (number := ids.paragraph_number(id_)) is not None:
             return str(number)
     return ""
@@ -45,7 +45,7 @@ def paragraphs_before_figures(document: nodes.document) -> dict[nodes.Element, s
     for node in document.findall(lambda n: isinstance(n, (nodes.figure, nodes.paragraph))):
         if isinstance(node, nodes.figure):
             before[node] = last
-        elif not isinstance(node.parent, nodes.footnote):
+        elif isinstance(node, nodes.paragraph) and not isinstance(node.parent, nodes.footnote):
             last = paragraph_number(node) or last
     return before
 
@@ -62,14 +62,13 @@ def location_of(node: nodes.Node, figures: dict[nodes.Element, str] | None = Non
                 if (number := ids.note_number(id_)) is not None:
                     return f"note {number}"
         if isinstance(ancestor, nodes.figure):
-            before = (figures if figures is not None else paragraphs_before_figures(ancestor.document)).get(
-                ancestor, ""
-            )
+            if figures is None:
+                figures = paragraphs_before_figures(ancestor.document) if ancestor.document else {}
+            before = figures.get(ancestor, "")
             return f"caption after ¶ {before}" if before else "cover-image credit"
         if isinstance(ancestor, nodes.paragraph):
-            number = paragraph_number(ancestor)
-            if number:
-                return f"¶ {number}"
+            if paragraph := paragraph_number(ancestor):
+                return f"¶ {paragraph}"
             for cls, place in _PARATEXT.items():
                 if cls in ancestor["classes"]:
                     return place
@@ -112,7 +111,7 @@ def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
     for node in doctree.findall(lambda n: isinstance(n, (editorial_mark, nodes.footnote_reference))):
         if isinstance(node, editorial_mark):
             found.append(MarkAt(node, location_of(node, figures)))
-        elif "author-note" in node.get("classes", []):
+        elif isinstance(node, nodes.Element) and "author-note" in node.get("classes", []):
             found.append(NoteAt(int(node.astext()), location_of(node, figures)))
     return found
 
@@ -120,6 +119,8 @@ def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
 def text_before(node: nodes.Node, limit: int = 200) -> str:
     """The text that precedes ``node`` in its document, note numbers left out."""
     tail = ""
+    if node.document is None:
+        return tail
     for n in node.document.findall(lambda x: x is node or isinstance(x, nodes.Text)):
         if n is node:
             break
@@ -149,7 +150,9 @@ def lemma_of(node: editorial_mark, definition: Definition | None) -> tuple[str, 
     return lemma, None
 
 
-def mark_entry(series: str, docname: str, anchor: MarkAt, definitions: dict[str, Definition]) -> tuple[Placed, Finding | None]:
+def mark_entry(
+    series: str, docname: str, anchor: MarkAt, definitions: dict[str, Definition]
+) -> tuple[Placed, Finding | None]:
     """A mark as an unnumbered note of ``series``, and any problem with its lemma."""
     node = anchor.node
     definition = definitions.get(node["key"])
@@ -189,7 +192,9 @@ def check_definitions(env: BuildEnvironment, series: str, placed_keys: set[str])
     for doc_marks in domain.marks.values():
         for m in doc_marks:
             if m.series == series and m.key not in defined:
-                problems.append(Finding(f"{{{series}}} mark {m.key!r} has no {noun} definition", f"{m.source}:{m.line}"))
+                problems.append(
+                    Finding(f"{{{series}}} mark {m.key!r} has no {noun} definition", f"{m.source}:{m.line}")
+                )
     for key, d in defined.items():
         if key not in placed_keys:
             problems.append(Finding(f"{noun} {key!r} has no mark in the text", d.location))

@@ -58,9 +58,9 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 continue
             for footnote in footnotes.get(ids.note(entry.note), []):
                 paragraphs = list(footnote.findall(nodes.paragraph))
-                target = paragraphs[-1] if paragraphs else footnote
-                target += nodes.Text(" ")
-                target += marker(entry, with_id=True)
+                target: nodes.Element = paragraphs[-1] if paragraphs else footnote
+                target.append(nodes.Text(" "))
+                target.append(marker(entry, with_id=True))
     for listing in list(doctree.findall(editorial_listing)):
         listing.replace_self(fill_listing(app, listing))
     for xref in list(doctree.findall(editorial_xref)):

@@ -86,7 +86,9 @@ def visit_backref_html(self: Any, node: editorial_backref) -> None:
 
 
 def visit_link_html(self: Any, node: editorial_link) -> None:
-    self.body.append(self.starttag(node, "a", "", CLASS="editorial-link", href=uri(self, node["refdoc"], node["refid"])))
+    self.body.append(
+        self.starttag(node, "a", "", CLASS="editorial-link", href=uri(self, node["refdoc"], node["refid"]))
+    )
     self.body.append(f"{self.encode(node.astext())}</a>")
     raise nodes.SkipNode
 
@@ -135,10 +137,8 @@ def depart_entry_latex(self: Any, node: editorial_entry) -> None:
 
 
 def add_nodes(app: Sphinx) -> None:
-    others = {"text": PLAIN, "man": PLAIN, "texinfo": PLAIN}
-    app.add_node(
-        editorial_mark, html=(visit_mark_html, depart_mark_html), latex=(visit_mark_latex, through), **others
-    )
+    others: dict[str, Any] = {"text": PLAIN, "man": PLAIN, "texinfo": PLAIN}
+    app.add_node(editorial_mark, html=(visit_mark_html, depart_mark_html), latex=(visit_mark_latex, through), **others)
     app.add_node(
         editorial_ref,
         html=(visit_ref_html, None),

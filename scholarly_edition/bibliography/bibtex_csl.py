@@ -105,9 +105,15 @@ def csl_type(entry: Entry) -> str:
         raise BibTeXToCSLError(f"entry type @{entry.type} has no CSL mapping") from None
 
 
+def _ulatex(value: str) -> str:
+    """LaTeX to Unicode through latexcodec's ``ulatex`` codec (registered by importing it)."""
+    decoded: str = codecs.decode(value, "ulatex")  # type: ignore[call-overload]
+    return decoded
+
+
 def latex_to_text(value: str) -> str:
     """Plain Unicode text, braces and LaTeX escapes removed."""
-    decoded = codecs.decode(value, "ulatex")
+    decoded = _ulatex(value)
     return decoded.replace("{", "").replace("}", "")
 
 
@@ -118,7 +124,7 @@ def latex_to_csl_rich_text(value: str) -> str:
     style, for instance) except inside ``<span class="nocase">``, which is
     how CSL-JSON says what BibTeX says with braces.
     """
-    decoded = codecs.decode(value, "ulatex")
+    decoded = _ulatex(value)
     out: list[str] = []
     depth = 0
     for char in decoded:

@@ -94,5 +94,3 @@ def context_object(item: Mapping[str, Any]) -> list[tuple[str, str]]:
 def kev(item: Mapping[str, Any]) -> str:
     """The ContextObject as a KEV string, the ``title`` of a COinS span."""
     return urlencode(context_object(item), quote_via=quote)
-
-

@@ -142,7 +142,9 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def prepare(references: list[dict[str, Any]], essay: list[dict[str, Any]], entries: Iterable[tuple[str, Entry]]) -> dict[str, str]:
+def prepare(
+    references: list[dict[str, Any]], essay: list[dict[str, Any]], entries: Iterable[tuple[str, Entry]]
+) -> dict[str, str]:
     """Every export's text by file name, each CSL-JSON file validated first."""
     validate_csl(references, REFERENCES_JSON)
     validate_csl(essay, ESSAY_JSON)
@@ -156,5 +158,3 @@ def prepare(references: list[dict[str, Any]], essay: list[dict[str, Any]], entri
         REFERENCES_BIB: bibtex(entries, BIB_HEADER),
         REFERENCES_RIS: ris_text,
     }
-
-

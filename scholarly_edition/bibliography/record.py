@@ -21,7 +21,6 @@ from typing import Any
 
 from pybtex.database import Entry, Person
 
-
 from scholarly_edition.bibliography import bibtex_csl
 from scholarly_edition.bibliography.csl import date_parts
 

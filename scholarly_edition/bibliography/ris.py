@@ -15,10 +15,9 @@ from typing import Any
 
 import rispy
 
-from scholarly_edition.problems import DataError, Problem
-
 from scholarly_edition.bibliography.bibtex_csl import strip_rich_text
 from scholarly_edition.bibliography.csl import inverted, padded
+from scholarly_edition.problems import DataError, Problem
 
 RIS_TYPES: Mapping[str, str] = {
     "article-journal": "JOUR",

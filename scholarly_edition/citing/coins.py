@@ -36,8 +36,9 @@ def add_spans(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         if by_key is None:
             by_key = {item["id"]: item for item in csl_items(app.env)}
-        target = entry.children[0] if entry.children and isinstance(entry.children[0], nodes.paragraph) else entry
-        target += coins_span(title=kev(by_key[keys[0]]))
+        first = entry.children[0] if entry.children else None
+        target: nodes.Element = first if isinstance(first, nodes.paragraph) else entry
+        target.append(coins_span(title=kev(by_key[keys[0]])))
 
 
 def visit_html(self: Any, node: coins_span) -> None:

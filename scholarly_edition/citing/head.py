@@ -35,9 +35,7 @@ def before_opengraph(app: Sphinx, pagename: str, templatename: str, context: dic
     if app.builder.name != "html" or doctree is None:
         return
     fields = dict(context.get("meta") or {})
-    description = next(
-        (m.get("content") for m in doctree.findall(nodes.meta) if m.get("name") == "description"), None
-    )
+    description = next((m.get("content") for m in doctree.findall(nodes.meta) if m.get("name") == "description"), None)
     if description and "og:description" not in fields:
         fields["og:description"] = html.escape(description, quote=False)
     essay_doc = settings(app.config).essay_doc

@@ -138,7 +138,9 @@ def export_list(app: Sphinx, docname: str) -> nodes.Element:
         url = relative_uri(app.builder.get_target_uri(docname), name) if html else hosting.absolute(app.config, name)
         if url:
             # not class "download": that marks the sidebar's PDF and EPUB links
-            label: nodes.Node = nodes.reference("", "", nodes.literal(name, name), refuri=url, classes=["citation-export"])
+            label: nodes.Node = nodes.reference(
+                "", "", nodes.literal(name, name), refuri=url, classes=["citation-export"]
+            )
         else:
             label = nodes.literal(name, name)
         para = nodes.paragraph("", "", label, nodes.Text(f" — {EXPORT_DESCRIPTIONS[name]}"))

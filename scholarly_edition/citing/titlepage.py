@@ -61,7 +61,9 @@ class MetaRole(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         name = self.text.strip()
         if name not in META:
-            report(Problem.MARKUP, f"{{edition-meta}} knows {', '.join(META)}, not {name!r}", location=self.get_location())
+            report(
+                Problem.MARKUP, f"{{edition-meta}} knows {', '.join(META)}, not {name!r}", location=self.get_location()
+            )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         value = META[name](settings(self.config), self.config)
         return [nodes.inline(value, value, classes=["edition-meta"])], []

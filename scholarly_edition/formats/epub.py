@@ -25,7 +25,9 @@ _EPUB_TYPES = {
 
 
 class EpubTranslator(HTML5Translator):
-    def starttag(self, node: nodes.Element, tagname: str, suffix: str = "\n", empty: bool = False, **attributes: Any) -> str:
+    def starttag(
+        self, node: nodes.Element, tagname: str, suffix: str = "\n", empty: bool = False, **attributes: Any
+    ) -> str:
         for (node_type, tag), epub_type in _EPUB_TYPES.items():
             if isinstance(node, node_type) and tagname == tag:
                 attributes["epub:type"] = epub_type

@@ -73,7 +73,17 @@ _BODY = r"""
 
 def _pdf_string(text: str) -> str:
     """Text safe inside a hyperref key value (no TeX specials)."""
-    for char, repl in {"\\": "", "{": "(", "}": ")", "%": " percent", "#": "", "&": "and", "~": " ", "^": "", "_": " "}.items():
+    for char, repl in {
+        "\\": "",
+        "{": "(",
+        "}": ")",
+        "%": " percent",
+        "#": "",
+        "&": "and",
+        "~": " ",
+        "^": "",
+        "_": " ",
+    }.items():
         text = text.replace(char, repl)
     return text
 
@@ -82,7 +92,9 @@ def package_text(statement: str, version: str, languages: list[str] | None = Non
     """The package; ``languages`` are polyglossia's names of the languages ``{lang}`` may mark."""
     text = _BODY.replace("@STATEMENT@", _pdf_string(statement)).replace("@VERSION@", _pdf_string(version))
     # each language \foreignlanguage may name, unless conf.py's preamble has set it up already
-    declared = "".join(f"\\iflanguageloaded{{{name}}}{{}}{{\\setotherlanguage{{{name}}}}}\n" for name in languages or [])
+    declared = "".join(
+        f"\\iflanguageloaded{{{name}}}{{}}{{\\setotherlanguage{{{name}}}}}\n" for name in languages or []
+    )
     return text + (f"% the languages of foreign passages\n{declared}" if declared else "")
 
 
@@ -96,7 +108,10 @@ def write_package(app: Sphinx) -> None:
     Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(package_text(statement, version, languages), "utf-8")
 
 
-XINDY_RANGE = '\n;; page ranges (4–6): Sphinx\'s style leaves the separator out, printing "46"\n(markup-range :sep "\\textendash{}")\n'
+XINDY_RANGE = (
+    '\n;; page ranges (4–6): Sphinx\'s style leaves the separator out, printing "46"\n'
+    '(markup-range :sep "\\textendash{}")\n'
+)
 
 
 def patch_xindy_style(app: Sphinx, exception: Exception | None) -> None:

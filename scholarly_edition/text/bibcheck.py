@@ -68,7 +68,9 @@ def describe(path: Path, exc: BaseException, encoding: str = "utf-8") -> Finding
         except UnicodeDecodeError as whole:
             line = raw.count(b"\n", 0, whole.start) + 1
             name = encoding.upper()
-            return Finding(f"not valid {name} (byte 0x{raw[whole.start]:02x}); save the file as {name}", f"{path}:{line}")
+            return Finding(
+                f"not valid {name} (byte 0x{raw[whole.start]:02x}); save the file as {name}", f"{path}:{line}"
+            )
     if isinstance(exc, PybtexSyntaxError):
         return Finding(f"malformed entry: {exc.error_type}: {Exception.__str__(exc)}", f"{path}:{exc.lineno}")
     if isinstance(exc, BibliographyDataError) and "repeated" in str(exc):
@@ -108,7 +110,7 @@ def entry_problems(key: str, entry: Entry) -> list[str]:
 
 def check(bibdata: BibData) -> list[Finding]:
     """Every problem in the parsed entries, each at its entry's line."""
-    messages = []
+    messages: list[Finding] = []
     for path, bibfile in bibdata.bibfiles.items():
         text: str | None = None
         for key in bibfile.keys:

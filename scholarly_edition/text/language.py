@@ -9,7 +9,6 @@ Russian in a font that has the script.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from docutils import nodes
@@ -33,9 +32,10 @@ class LangRole(SphinxRole):
         match = _SPAN.match(self.text)
         languages = settings(self.config).foreign_languages
         if not match or match["lang"] not in languages:
+            tags = ", ".join(sorted(languages))
             report(
                 Problem.MARKUP,
-                f"{{lang}} wants `tag: text` with a tag from edition_foreign_languages ({', '.join(sorted(languages))})",
+                f"{{lang}} wants `tag: text` with a tag from edition_foreign_languages ({tags})",
                 location=self.get_location(),
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []

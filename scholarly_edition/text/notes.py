@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -106,7 +106,7 @@ class NotesDirective(SphinxDirective):
 class WorksCitedDirective(SphinxDirective):
     """Every work in ``refs.bib``, in the bibliography form of the edition's style."""
 
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict[str, Any]] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         node = works_cited(classes=["works-cited", *self.options.get("class", [])])
@@ -145,8 +145,8 @@ class NumberNotes(SphinxTransform):
             NoteCite(n["key"], n["locator"], n.source or "", n.line or 0)
             for n in self.document.findall(inline_citation)
         ]
-        for index, node in enumerate(self.document.findall(inline_citation)):
-            node["index"] = index
+        for index, citation in enumerate(self.document.findall(inline_citation)):
+            citation["index"] = index
         domain = text_domain(self.env)
         domain.record("cites", self.env.docname, cites)
         domain.record("inline", self.env.docname, inline)
@@ -202,14 +202,14 @@ def _render(
 def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the formatted text into notes, inline citations and the bibliography."""
     rendered = text_domain(app.env).rendered
-    for node in list(doctree.findall(note_text)):
-        inlines = rendered.docs[node["docname"]].notes[node["index"]]
-        node.replace_self(pandoc_ast.to_nodes(inlines))
-    for node in list(doctree.findall(inline_citation)):
-        inlines = _strip_final_period(rendered.docs[node["docname"]].inline[node["index"]])
-        node.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(inlines), classes=["citation-inline"]))
-    for node in list(doctree.findall(works_cited)):
-        node.replace_self(bibliography_list(rendered.bibliography, node["classes"]))
+    for text in list(doctree.findall(note_text)):
+        inlines = rendered.docs[text["docname"]].notes[text["index"]]
+        text.replace_self(pandoc_ast.to_nodes(inlines))
+    for citation in list(doctree.findall(inline_citation)):
+        inlines = _strip_final_period(rendered.docs[citation["docname"]].inline[citation["index"]])
+        citation.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(inlines), classes=["citation-inline"]))
+    for works in list(doctree.findall(works_cited)):
+        works.replace_self(bibliography_list(rendered.bibliography, works["classes"]))
 
 
 def _strip_final_period(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ class PandocASTError(DataError):
 
     problem = Problem.CITATION
 
+
 _WRAPPERS: dict[str, type[nodes.TextElement]] = {
     "Emph": nodes.emphasis,
     "Strong": nodes.strong,
@@ -48,7 +49,7 @@ def to_text(inlines: Inlines) -> str:
 
 def _convert(inline: dict[str, Any]) -> list[nodes.Node]:
     kind = inline["t"]
-    content = inline.get("c")
+    content: Any = inline.get("c")
     if kind == "Str":
         return [nodes.Text(content)]
     if kind in ("Space", "SoftBreak", "LineBreak"):

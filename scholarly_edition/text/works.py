@@ -20,7 +20,8 @@ from scholarly_edition.text.domain import text_domain
 def bib_entries(env: BuildEnvironment) -> dict[str, Any]:
     """The entries sphinxcontrib-bibtex has already parsed from ``refs.bib``."""
     domain: Any = env.get_domain("cite")
-    return domain.bibdata.data.entries  # type: ignore[no-any-return]
+    entries: dict[str, Any] = domain.bibdata.data.entries
+    return entries
 
 
 def bibfile_names(env: BuildEnvironment) -> str:
@@ -40,4 +41,5 @@ def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
         except bibtex_csl.BibTeXToCSLError as exc:
             raise EditionError(Problem.BIBLIOGRAPHY, f"{bibfile_names(env)}: {exc}") from None
         cached = domain.data["csl"] = (entries, signature, items)
-    return cached[2]  # type: ignore[no-any-return]
+    converted: list[dict[str, Any]] = cached[2]
+    return converted

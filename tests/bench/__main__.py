@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
     parser.add_argument("--memory-runs", type=int, default=3, help="runs that sample the process tree (default 3)")
-    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per form factor on the essay (default 3)")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3, help="Lighthouse runs per form factor on the essay (default 3)"
+    )
     parser.add_argument("--scaling", default="1,10,100", help="sizes of the synthetic edition (default 1,10,100)")
     parser.add_argument("--scaling-runs", type=int, default=3, help="clean builds per size (default 3)")
     parser.add_argument("--rev", help="benchmark this commit (default: the working tree as it is)")
@@ -56,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
     copy_project: Copier = partial(project.snapshot_revision, revision=args.rev) if args.rev else project.snapshot
-    results: dict[str, Any] = {"machine": machine(), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "settings": vars(args)}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "settings": vars(args),
+    }
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp_name:
         tmp = Path(tmp_name)
         snap = copy_project(tmp / "project")
@@ -107,7 +112,9 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, A
             _step(f"clean build: {name}, {mode}")
             kept = Path(tempfile.mkdtemp(dir=tmp, prefix="kept-")) / "_build"
 
-            def once(sample: bool, formats: tuple[str, ...] = formats, mode: str = mode, kept: Path = kept) -> measure.Run:
+            def once(
+                sample: bool, formats: tuple[str, ...] = formats, mode: str = mode, kept: Path = kept
+            ) -> measure.Run:
                 dest = kept if mode == "rebuild" else Path(tempfile.mkdtemp(dir=tmp, prefix="build-")) / "_build"
                 try:
                     return measure.run(project.build_command(snap, dest, *formats), env=env, sample_tree=sample)
@@ -115,8 +122,9 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, A
                     if mode == "first":
                         shutil.rmtree(dest.parent, ignore_errors=True)
 
-            found = measure.repeat(once, runs=args.runs, warmup=max(args.warmup, 1 if mode == "rebuild" else 0),
-                                   tree_runs=args.memory_runs)
+            found = measure.repeat(
+                once, runs=args.runs, warmup=max(args.warmup, 1 if mode == "rebuild" else 0), tree_runs=args.memory_runs
+            )
             out[f"{name}/{mode}"] = _summaries(found)
             shutil.rmtree(kept.parent, ignore_errors=True)
     return out
@@ -146,7 +154,11 @@ def bench_lighthouse(base: str, html: Path, args: argparse.Namespace) -> dict[st
 def _editable_paragraph(text: str) -> str:
     """The first paragraph of plain prose: the one an editor's change lands in."""
     for block in synthetic.blocks(text):
-        if "`" not in block and not block.startswith(("#", "(", "-", ":")) and len(block.split()) >= synthetic.MIN_WORDS:
+        if (
+            "`" not in block
+            and not block.startswith(("#", "(", "-", ":"))
+            and len(block.split()) >= synthetic.MIN_WORDS
+        ):
             return block
     raise ValueError(f"no plain paragraph in {synthetic.ESSAY} to edit")
 
@@ -244,7 +256,9 @@ def _versions() -> dict[str, str]:
         "latexmk": ["latexmk", "--version"],
     }.items():
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            lines = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=30).stdout.strip().splitlines()
+            lines = (
+                subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=30).stdout.strip().splitlines()
+            )
             if lines:
                 found[name] = lines[-1] if name == "latexmk" else lines[0]
     return found

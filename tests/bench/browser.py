@@ -42,7 +42,7 @@ def _compressible(content_type: str) -> bool:
 class _Handler(SimpleHTTPRequestHandler):
     """Static files, gzip-encoded when the client accepts it."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -59,7 +59,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -116,8 +116,13 @@ def page_weight(url: str) -> PageWeight:
                 weight.gzip_bytes += zipped
                 weight.fonts += kind == "font"
                 weight.resources.append(
-                    {"url": response.url.removeprefix(url.rsplit("/", 1)[0] + "/"), "type": kind,
-                     "status": response.status, "raw": len(body), "gzip": zipped}
+                    {
+                        "url": response.url.removeprefix(url.rsplit("/", 1)[0] + "/"),
+                        "type": kind,
+                        "status": response.status,
+                        "raw": len(body),
+                        "gzip": zipped,
+                    }
                 )
         finally:
             browser.close()

@@ -23,8 +23,13 @@ from .browser import CHROMIUM, CHROMIUM_ARGS
 HERE = Path(__file__).parent
 BINARY = HERE / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-           "cumulative-layout-shift", "speed-index")
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
 
 
 class LighthouseMissing(RuntimeError):
@@ -38,7 +43,11 @@ def run_once(url: str, form_factor: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="edition-lighthouse-") as tmp:
         report = Path(tmp, "report.json")
         cmd = [
-            str(BINARY), url, "--quiet", "--output=json", f"--output-path={report}",
+            str(BINARY),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
             f"--only-categories={','.join(CATEGORIES)}",
             f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
         ]

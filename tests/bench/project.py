@@ -23,7 +23,9 @@ def tracked_files(root: Path = ROOT) -> list[Path]:
     """Files git tracks or would track (untracked, not ignored), that exist now."""
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root, capture_output=True, check=True,
+        cwd=root,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     files = [Path(name) for name in out.split("\0") if name]
     return [f for f in files if (root / f).is_file() and f.parts[0] != "tests"]
@@ -69,6 +71,22 @@ def build_command(project: Path, out: Path, *formats: str) -> list[str]:
 def sphinx_html_command(project: Path, doctrees: Path, outdir: Path) -> list[str]:
     """The HTML build a live preview runs: strict, and incremental (no ``-E``)."""
     return [
-        "env", "-C", str(project), sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", "-q",
-        "-c", str(project), "-d", str(doctrees), str(project / SOURCES), str(outdir),
+        "env",
+        "-C",
+        str(project),
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+        "-q",
+        "-c",
+        str(project),
+        "-d",
+        str(doctrees),
+        str(project / SOURCES),
+        str(outdir),
     ]

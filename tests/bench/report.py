@@ -47,48 +47,102 @@ def table(results: dict[str, Any]) -> str:
             label = f"{'all three + exports' if name == 'all' else name}, {mode or 'first'}"
             is_all = name == "all"
             tree = found.get("process_tree_mb")
-            rows.append((f"build {label}: wall", _range(found["seconds"], _sec),
-                         "≤ 4 s" if is_all else "", _ok(found["seconds"]["median"] <= TARGETS["all_seconds"]) if is_all else ""))
-            rows.append((f"build {label}: largest process", _range(found["largest_process_mb"], _mb),
-                         "≤ 250 MB", _ok(found["largest_process_mb"]["max"] <= TARGETS["memory_mb"])))
+            rows.append(
+                (
+                    f"build {label}: wall",
+                    _range(found["seconds"], _sec),
+                    "≤ 4 s" if is_all else "",
+                    _ok(found["seconds"]["median"] <= TARGETS["all_seconds"]) if is_all else "",
+                )
+            )
+            rows.append(
+                (
+                    f"build {label}: largest process",
+                    _range(found["largest_process_mb"], _mb),
+                    "≤ 250 MB",
+                    _ok(found["largest_process_mb"]["max"] <= TARGETS["memory_mb"]),
+                )
+            )
             if tree:
                 rows.append((f"build {label}: process tree (sum)", _range(tree, _mb), "", ""))
     preview = results.get("preview")
     if preview:
-        rows.append(("one-paragraph edit to HTML", _range(preview["seconds"], _sec), "≤ 1 s",
-                     _ok(preview["seconds"]["median"] <= TARGETS["preview_seconds"])))
+        rows.append(
+            (
+                "one-paragraph edit to HTML",
+                _range(preview["seconds"], _sec),
+                "≤ 1 s",
+                _ok(preview["seconds"]["median"] <= TARGETS["preview_seconds"]),
+            )
+        )
     page = results.get("page")
     if page:
         kb = page["gzip_bytes"] / 1000
-        rows.append(("essay page, gzip", f"{kb:.1f} kB (raw {page['raw_bytes'] / 1000:.1f} kB)", "≤ 40 kB",
-                     _ok(kb <= TARGETS["page_gzip_kb"])))
-        rows.append(("essay page, requests", str(page["requests"]), "≤ 12", _ok(page["requests"] <= TARGETS["page_requests"])))
-        rows.append(("essay page, web fonts loaded", f"{page['fonts']} ({len(page['render_blocking'])} render-blocking CSS/JS)",
-                     "0 blocking fonts", _ok(page["fonts"] == 0)))
+        rows.append(
+            (
+                "essay page, gzip",
+                f"{kb:.1f} kB (raw {page['raw_bytes'] / 1000:.1f} kB)",
+                "≤ 40 kB",
+                _ok(kb <= TARGETS["page_gzip_kb"]),
+            )
+        )
+        rows.append(
+            ("essay page, requests", str(page["requests"]), "≤ 12", _ok(page["requests"] <= TARGETS["page_requests"]))
+        )
+        rows.append(
+            (
+                "essay page, web fonts loaded",
+                f"{page['fonts']} ({len(page['render_blocking'])} render-blocking CSS/JS)",
+                "0 blocking fonts",
+                _ok(page["fonts"] == 0),
+            )
+        )
     lh = results.get("lighthouse")
     if lh:
         for form, found in lh["essay"].items():
             med = found["median"]
             text = "/".join(str(round(med[c])) for c in ("performance", "accessibility", "best-practices", "seo"))
-            rows.append((f"Lighthouse {form}, essay (perf/a11y/BP/SEO)", text, "100/100/100/100",
-                         _ok(all(v >= TARGETS["lighthouse"] for v in med.values()))))
+            rows.append(
+                (
+                    f"Lighthouse {form}, essay (perf/a11y/BP/SEO)",
+                    text,
+                    "100/100/100/100",
+                    _ok(all(v >= TARGETS["lighthouse"] for v in med.values())),
+                )
+            )
         pages = lh["other_pages"]
         for form in ("mobile", "desktop"):
-            short = {page: runs[form] for page, runs in pages.items()
-                     if any(v < TARGETS["lighthouse"] for v in runs[form]["scores"].values())}
+            short = {
+                page: runs[form]
+                for page, runs in pages.items()
+                if any(v < TARGETS["lighthouse"] for v in runs[form]["scores"].values())
+            }
             if pages and not short:
-                rows.append((f"Lighthouse {form}, the {len(pages)} other pages", "100/100/100/100 each",
-                             "100/100/100/100", "yes"))
+                rows.append(
+                    (
+                        f"Lighthouse {form}, the {len(pages)} other pages",
+                        "100/100/100/100 each",
+                        "100/100/100/100",
+                        "yes",
+                    )
+                )
             for page, run in short.items():
-                text = "/".join(str(run["scores"][c]) for c in ("performance", "accessibility", "best-practices", "seo"))
+                text = "/".join(
+                    str(run["scores"][c]) for c in ("performance", "accessibility", "best-practices", "seo")
+                )
                 lost = "; ".join(a for audits in run["lost"].values() for a in audits)
                 rows.append((f"Lighthouse {form}, {page}", f"{text} ({lost})", "100/100/100/100", "NO"))
     scaling = results.get("scaling")
     if scaling:
         for factor, found in scaling.items():
-            rows.append((f"{factor}× edition ({found['notes']} notes), clean HTML", _range(found["seconds"], _sec),
-                         "≤ 30 s" if factor == "100" else "",
-                         _ok(found["seconds"]["median"] <= TARGETS["scaled_100_seconds"]) if factor == "100" else ""))
+            rows.append(
+                (
+                    f"{factor}× edition ({found['notes']} notes), clean HTML",
+                    _range(found["seconds"], _sec),
+                    "≤ 30 s" if factor == "100" else "",
+                    _ok(found["seconds"]["median"] <= TARGETS["scaled_100_seconds"]) if factor == "100" else "",
+                )
+            )
         if "1" in scaling and "10" in scaling:
             ratio = scaling["10"]["seconds"]["median"] / scaling["1"]["seconds"]["median"]
             rows.append(("10× / 1× build time", f"{ratio:.2f}", "≤ 3", _ok(ratio <= TARGETS["ratio_10_to_1"])))

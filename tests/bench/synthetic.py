@@ -96,12 +96,12 @@ def enlarge_bib(text: str, factor: int) -> str:
     entries: list[tuple[re.Match[str], str]] = []
     for match in starts:
         end = next(e for e in ends if e > match.start())
-        entries.append((match, text[match.start():end].rstrip() + "\n"))
+        entries.append((match, text[match.start() : end].rstrip() + "\n"))
     extra = []
     for k in range(2, factor + 1):
         for match, entry in entries:
             head = match[0].replace(match["key"], f"{match['key']}-x{k}", 1)
-            extra.append(head + entry[len(match[0]):])
+            extra.append(head + entry[len(match[0]) :])
     return text.rstrip() + "\n\n" + "\n".join(extra)
 
 
@@ -111,11 +111,7 @@ def enlarge_copy_text(text: str, factor: int) -> str:
     if not notes:
         return text
     count = max(int(m["number"]) for m in notes)
-    extra = [
-        f"[{int(m['number']) + count * (k - 1)}] {m['text']}"
-        for k in range(2, factor + 1)
-        for m in notes
-    ]
+    extra = [f"[{int(m['number']) + count * (k - 1)}] {m['text']}" for k in range(2, factor + 1) for m in notes]
     return text.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
 
 
