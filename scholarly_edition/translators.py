@@ -44,3 +44,8 @@ def uri(translator: Any, docname: str, refid: str) -> str:
     if docname == current:
         return f"#{refid}"
     return f"{translator.builder.get_relative_uri(current, docname)}#{refid}"
+
+
+def add_node(app: Any, node: type[nodes.Element], *, text: Any = PLAIN, **formats: Any) -> None:
+    """Register ``node`` with its writers; the text, man and texinfo builders write it as ``text``."""
+    app.add_node(node, text=text, man=formats.pop("man", text), texinfo=formats.pop("texinfo", text), **formats)

@@ -20,17 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 _WATCH = """
 window.__violations = [];

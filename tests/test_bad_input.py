@@ -93,20 +93,22 @@ def broken_cross_reference(root: Path) -> str:
     return rf"essay\.md:{line}: WARNING: undefined label: 'no-such-section'"
 
 
+def _latin1(path: Path, word: str, spelt: str) -> int:
+    """Write ``word`` as ``spelt`` in Latin-1 into a UTF-8 file; return its line."""
+    text = path.read_text("utf-8")
+    where = text.index(word)
+    path.write_bytes(text[:where].encode() + spelt.encode("latin-1") + text[where + len(word) :].encode())
+    return _line_of(text, where)
+
+
 def not_utf8(root: Path) -> str:
-    essay = root / "edition/essay.md"
-    text = essay.read_text("utf-8")
-    where = text.index("Moscow")
-    essay.write_bytes(text[:where].encode() + "Mosc\u00f6w".encode("latin-1") + text[where + 6 :].encode())
-    return rf"essay\.md:{_line_of(text, where)}:\d+: ERROR: not valid UTF-8"
+    line = _latin1(root / "edition/essay.md", "Moscow", "Mosc\u00f6w")
+    return rf"essay\.md:{line}:\d+: ERROR: not valid UTF-8"
 
 
 def bib_not_utf8(root: Path) -> str:
-    bib = root / "refs.bib"
-    text = bib.read_text("utf-8")
-    where = text.index("title")
-    bib.write_bytes(text[:where].encode() + "titl\u00e9".encode("latin-1") + text[where + 5 :].encode())
-    return rf"refs\.bib:{_line_of(text, where)}: ERROR: not valid UTF-8"
+    line = _latin1(root / "refs.bib", "title", "titl\u00e9")
+    return rf"refs\.bib:{line}: ERROR: not valid UTF-8"
 
 
 def export_against_the_schema(root: Path) -> str:

@@ -43,26 +43,13 @@ def letters(number: int) -> str:
     return out
 
 
-TEXTUAL = Series(
-    name="tn",
-    title="Textual note",
-    classes=("tn-marker",),
-    latex_macro=r"\EditionTextualMark",
-    label=str,
-    marker_text=lambda label: "°",
-)
+TEXTUAL = Series("tn", "Textual note", ("tn-marker",), r"\EditionTextualMark", str, lambda label: "°")
+"""Numbered, marked by a degree sign; listed on their own page."""
 COMMENTARY = Series(
-    name="ed",
-    title="Editorial note",
-    classes=("ed-marker",),
-    latex_macro=r"\EditionCommentaryMark",
-    label=letters,
-    marker_text=lambda label: label,
-    noteref=True,
-    listing_role="doc-endnotes",
-    listing_epub_type="endnotes",
-    entry_epub_type="endnote",
-)
+    "ed", "Editorial note", ("ed-marker",), r"\EditionCommentaryMark", letters, lambda label: label, True,
+    "doc-endnotes", "endnotes", "endnote",
+)  # fmt: skip
+"""Lettered, superscript, and end-notes in every format's own vocabulary."""
 SERIES: dict[str, Series] = {s.name: s for s in (TEXTUAL, COMMENTARY)}
 """Every series, by name; a constant, made once."""
 

@@ -14,18 +14,10 @@ from sphinx.application import Sphinx
 
 from scholarly_edition import ids
 from scholarly_edition.apparatus import commentary, textual
+from scholarly_edition.apparatus import nodes as apparatus_nodes
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.model import SERIES, Placed
-from scholarly_edition.apparatus.nodes import (
-    editorial_backref,
-    editorial_definition,
-    editorial_entry,
-    editorial_link,
-    editorial_listing,
-    editorial_mark,
-    editorial_ref,
-    editorial_xref,
-)
+from scholarly_edition.apparatus.nodes import editorial_definition, editorial_listing, editorial_ref
 from scholarly_edition.errors import report
 from scholarly_edition.problems import Problem
 
@@ -36,7 +28,7 @@ RENDER: dict[str, Renderer] = {"tn": textual.render, "ed": commentary.render}
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Link marks to notes and fill listings (after the author's notes are filled)."""
     domain = apparatus(app.env)
-    for node in list(doctree.findall(editorial_mark)):
+    for node in list(doctree.findall(apparatus_nodes.editorial_mark)):
         entry = domain.placed(node["series"]).get(node["key"])
         if entry is None:
             continue
@@ -63,7 +55,7 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 target.append(marker(entry, with_id=True))
     for listing in list(doctree.findall(editorial_listing)):
         listing.replace_self(fill_listing(app, listing))
-    for xref in list(doctree.findall(editorial_xref)):
+    for xref in list(doctree.findall(apparatus_nodes.editorial_xref)):
         series = SERIES[xref["series"]]
         entry = domain.placed(series.name).get(xref["key"])
         if entry is None or entry.definition is None:
@@ -72,7 +64,9 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         text = f"{series.noun} {entry.label}"
         xref.replace_self(
-            editorial_link(text, text, refdoc=entry.definition.docname, refid=ids.entry(series.name, entry.label))
+            apparatus_nodes.editorial_link(
+                text, text, refdoc=entry.definition.docname, refid=ids.entry(series.name, entry.label)
+            )
         )
 
 
@@ -99,7 +93,7 @@ def fill_listing(app: Sphinx, listing: editorial_listing) -> nodes.Element:
     entries = sorted(apparatus(app.env).placed(series.name).values(), key=lambda p: p.number)
     out = editorial_listing(series=series.name, classes=["editorial", f"{series.name}-listing"])
     for entry in entries:
-        item = editorial_entry(
+        item = apparatus_nodes.editorial_entry(
             series=series.name,
             label=entry.label,
             backdoc=entry.mark_doc,
@@ -108,7 +102,7 @@ def fill_listing(app: Sphinx, listing: editorial_listing) -> nodes.Element:
             classes=["editorial", f"{series.name}-entry", *entry.classes],
         )
         content = RENDER[series.name](app, entry, definitions.get(entry.key))
-        back = editorial_backref(
+        back = apparatus_nodes.editorial_backref(
             entry.label,
             entry.label,
             series=series.name,

@@ -23,7 +23,7 @@ from scholarly_edition.apparatus.nodes import (
     editorial_ref,
     editorial_xref,
 )
-from scholarly_edition.translators import PLAIN, SKIPPED, add_text, is_epub, skip, through, uri
+from scholarly_edition.translators import SKIPPED, add_node, add_text, is_epub, through, uri
 
 # -- HTML and EPUB
 
@@ -137,43 +137,21 @@ def depart_entry_latex(self: Any, node: editorial_entry) -> None:
 
 
 def add_nodes(app: Sphinx) -> None:
-    others: dict[str, Any] = {"text": PLAIN, "man": PLAIN, "texinfo": PLAIN}
-    app.add_node(editorial_mark, html=(visit_mark_html, depart_mark_html), latex=(visit_mark_latex, through), **others)
-    app.add_node(
-        editorial_ref,
-        html=(visit_ref_html, None),
-        latex=(visit_ref_latex, None),
-        text=(add_text, None),
-        man=SKIPPED,
-        texinfo=SKIPPED,
-    )
-    app.add_node(
+    text = (add_text, None)
+    unmarked = {"man": SKIPPED, "texinfo": SKIPPED}  # a marker alone means nothing in a man page
+    add_node(app, editorial_mark, html=(visit_mark_html, depart_mark_html), latex=(visit_mark_latex, through))
+    add_node(app, editorial_ref, html=(visit_ref_html, None), latex=(visit_ref_latex, None), text=text, **unmarked)
+    add_node(
+        app,
         editorial_listing,
         html=(visit_listing_html, depart_listing_html),
         latex=(visit_listing_latex, depart_listing_latex),
-        **others,
     )
-    app.add_node(
-        editorial_entry,
-        html=(visit_entry_html, depart_entry_html),
-        latex=(visit_entry_latex, depart_entry_latex),
-        **others,
+    add_node(
+        app, editorial_entry, html=(visit_entry_html, depart_entry_html), latex=(visit_entry_latex, depart_entry_latex)
     )
-    app.add_node(
-        editorial_backref,
-        html=(visit_backref_html, None),
-        latex=(skip, None),  # the list item's label links back in print
-        text=(add_text, None),
-        man=SKIPPED,
-        texinfo=SKIPPED,
-    )
-    app.add_node(
-        editorial_link,
-        html=(visit_link_html, None),
-        latex=(visit_link_latex, None),
-        text=(add_text, None),
-        man=(add_text, None),
-        texinfo=(add_text, None),
-    )
+    # in print the list item's label links back
+    add_node(app, editorial_backref, html=(visit_backref_html, None), latex=SKIPPED, text=text, **unmarked)
+    add_node(app, editorial_link, html=(visit_link_html, None), latex=(visit_link_latex, None), text=text)
     app.add_node(editorial_xref)
     app.add_node(editorial_definition)

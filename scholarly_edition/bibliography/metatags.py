@@ -100,33 +100,34 @@ def highwire(
     pdf_url: str | None,
 ) -> list[Tag]:
     """Highwire Press tags for the essay; URLs only when they are absolute."""
-    tags: list[Tag] = [("citation_title", title)]
-    tags += [("citation_author", person_text(n)) for n in essay.get("author", [])]
-    tags.append(("citation_publication_date", highwire_date(date_parts(essay))))
-    if "language" in essay:
-        tags.append(("citation_language", essay["language"]))
-    if html_url:
-        tags.append(("citation_public_url", html_url))
-    if pdf_url:
-        tags.append(("citation_pdf_url", pdf_url))
-    tags += [("citation_reference", reference_content(item)) for item in references]
-    return tags
+    authors = [("citation_author", person_text(n)) for n in essay.get("author", [])]
+    optional = [
+        ("citation_publication_date", highwire_date(date_parts(essay))),
+        ("citation_language", essay.get("language")),
+        ("citation_public_url", html_url),
+        ("citation_pdf_url", pdf_url),
+    ]
+    cited = [("citation_reference", reference_content(item)) for item in references]
+    return [("citation_title", title), *authors, *_given(optional), *cited]
 
 
 def dublin_core(title: str, essay: Mapping[str, Any], identifier: str | None, *, html_url: str | None) -> list[Tag]:
     """Dublin Core tags for the essay (``DC.type`` tells Zotero the item type)."""
-    tags: list[Tag] = [("DC.title", title)]
-    tags += [("DC.creator", person_text(n)) for n in essay.get("author", [])]
-    tags.append(("DC.date", iso_date(date_parts(essay))))
-    tags.append(("DC.type", ZOTERO_TYPE))
-    tags.append(("DC.format", "text/html"))
-    if "language" in essay:
-        tags.append(("DC.language", essay["language"]))
-    if identifier:
-        tags.append(("DC.identifier", identifier))
-    if html_url:
-        tags.append(("DC.identifier", html_url))
-    return tags
+    creators = [("DC.creator", person_text(n)) for n in essay.get("author", [])]
+    optional = [
+        ("DC.date", iso_date(date_parts(essay))),
+        ("DC.type", ZOTERO_TYPE),
+        ("DC.format", "text/html"),
+        ("DC.language", essay.get("language")),
+        ("DC.identifier", identifier),
+        ("DC.identifier", html_url),
+    ]
+    return [("DC.title", title), *creators, *_given(optional)]
+
+
+def _given(pairs: Iterable[tuple[str, str | None]]) -> list[Tag]:
+    """The tags that have a value."""
+    return [(name, value) for name, value in pairs if value]
 
 
 def meta_html(tags: Iterable[Tag]) -> str:

@@ -27,7 +27,7 @@ from scholarly_edition.config import EditionConfig, settings
 from scholarly_edition.errors import EditionError, report
 from scholarly_edition.problems import Problem
 from scholarly_edition.text import pandoc_ast
-from scholarly_edition.translators import through
+from scholarly_edition.translators import add_node
 
 
 class titlepage(nodes.General, nodes.Element):
@@ -122,12 +122,7 @@ def depart_latex(self: Any, node: titlepage) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(
-        titlepage,
-        html=(visit_html, depart_html),
-        latex=(visit_latex, depart_latex),
-        text=(through, through),
-    )
+    add_node(app, titlepage, html=(visit_html, depart_html), latex=(visit_latex, depart_latex))
     app.add_node(edition_citation)
     app.add_directive("edition-titlepage", TitlePageDirective)
     app.add_role("edition-meta", MetaRole())

@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from scholarly_edition.config import settings
-from scholarly_edition.translators import PLAIN
+from scholarly_edition.translators import add_node
 
 
 class placeholder(nodes.General, nodes.Element):
@@ -101,10 +101,6 @@ def depart_placeholder_latex(self: Any, node: placeholder) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(
-        placeholder,
-        html=(visit_placeholder_html, depart_placeholder_html),
-        latex=(visit_placeholder_latex, depart_placeholder_latex),
-        text=PLAIN,
-    )
+    html, latex = (visit_placeholder_html, depart_placeholder_html), (visit_placeholder_latex, depart_placeholder_latex)
+    add_node(app, placeholder, html=html, latex=latex)
     app.add_directive("figure-not-reproduced", FigureNotReproduced)

@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxRole
 from scholarly_edition.config import settings
 from scholarly_edition.errors import report
 from scholarly_edition.problems import Problem
-from scholarly_edition.translators import PLAIN
+from scholarly_edition.translators import add_node
 
 _SPAN = re.compile(r"^(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)*):\s*(?P<text>.+)$", re.DOTALL)
 
@@ -63,12 +63,5 @@ def depart_latex(self: Any, node: foreign) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(
-        foreign,
-        html=(visit_html, depart_html),
-        latex=(visit_latex, depart_latex),
-        text=PLAIN,
-        man=PLAIN,
-        texinfo=PLAIN,
-    )
+    add_node(app, foreign, html=(visit_html, depart_html), latex=(visit_latex, depart_latex))
     app.add_role("lang", LangRole())
