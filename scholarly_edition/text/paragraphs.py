@@ -12,7 +12,7 @@ Each numbered paragraph gets the id ``p-N``, a permalink in every format:
 ``essay.html#p-N``, ``essay.xhtml#p-N`` in the EPUB and the named
 destination ``p-N`` in the PDF (``radicalisation-enigma.pdf#p-N``). In the
 HTML the number is a link to its own paragraph, followed by a button that
-copies a citation of that paragraph (see ``_static/edition-cite.js``).
+copies a citation of that paragraph (see the package's ``static/edition-cite.js``).
 """
 
 from __future__ import annotations

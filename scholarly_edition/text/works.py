@@ -7,13 +7,15 @@ takes its works from here, so all of them cite the same data.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition.bibliography import bibtex_csl
-from scholarly_edition.errors import EditionError
+from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import Problem
+from scholarly_edition.text.bibcheck import entry_lines
 from scholarly_edition.text.domain import text_domain
 
 
@@ -29,6 +31,16 @@ def bibfile_names(env: BuildEnvironment) -> str:
     return ", ".join(str(f) for f in domain.bibdata.bibfiles) or "refs.bib"
 
 
+def entry_location(env: BuildEnvironment, key: str | None) -> str | None:
+    """``refs.bib:LINE`` of the entry ``key``, for a message about it."""
+    domain: Any = env.get_domain("cite")
+    for path in domain.bibdata.bibfiles:
+        lines = entry_lines(Path(path).read_text("utf-8", errors="replace"), key) if key else []
+        if lines:
+            return f"{path}:{lines[0]}"
+    return None
+
+
 def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
     """Every work in ``refs.bib`` as CSL-JSON, converted once per environment."""
     entries = bib_entries(env)
@@ -39,7 +51,8 @@ def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
         try:
             items = bibtex_csl.entries_to_csl(entries.items())
         except bibtex_csl.BibTeXToCSLError as exc:
-            raise EditionError(Problem.BIBLIOGRAPHY, f"{bibfile_names(env)}: {exc}") from None
+            report(Problem.BIBLIOGRAPHY, str(exc), location=entry_location(env, exc.key))
+            stop(Problem.BIBLIOGRAPHY, "an entry above cannot be cited without losing or inventing data")
         cached = domain.data["csl"] = (entries, signature, items)
     converted: list[dict[str, Any]] = cached[2]
     return converted
