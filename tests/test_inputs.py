@@ -88,7 +88,7 @@ def test_sphinx_stops_before_reading_a_source_not_in_utf8(make_app, tmp_path: Pa
     shutil.copytree(ROOTS / "test-badkey", srcdir)
     (srcdir / "index.md").write_bytes("# A page\n\nCaf\u00e9.\n".encode("latin-1"))
     app = make_app("html", srcdir=srcdir, warning=(warning := io.StringIO()))
-    with pytest.raises(EditionError, match="not in the encoding"):
+    with pytest.raises(EditionError, match="not plain text in the encoding"):
         app.build()
     assert re.search(r"index\.md:3:4: ERROR: not valid UTF-8", warning.getvalue())
 

@@ -71,20 +71,25 @@ def test_csl_json_alternate_and_json_ld(app, warning) -> None:
     assert [c["name"] for c in data["citation"]] == [
         "A book about Moscow",
         "Report on things",
-        "Closing </script> tags & Moscow",
+        "Three < four & Moscow",
     ]
     assert data["citation"][2]["@type"] == "NewsArticle"
 
 
+def test_json_ld_cannot_close_its_script_element() -> None:
+    text = metatags.json_ld_html({"name": "Closing </script> <!-- tags & </SCRIPT"})
+    body = text.removeprefix('<script type="application/ld+json">').removesuffix("</script>\n")
+    assert "<" not in body and ">" not in body and "&" not in body
+    assert json.loads(body)["name"] == "Closing </script> <!-- tags & </SCRIPT"
+
+
 @pytest.mark.sphinx("html", testroot="citing")
-def test_json_ld_cannot_close_its_script_element(app, warning) -> None:
+def test_json_ld_on_the_page_escapes_what_refs_bib_says(app, warning) -> None:
     app.build()
     page = (app.outdir / "essay.html").read_text("utf-8")
     start = page.index('<script type="application/ld+json">')
-    end = page.index("</script>", start)
-    body = page[start:end]
-    assert "</script" not in body[10:] and "<!--" not in body
-    assert "Closing \\u003c/script\\u003e tags \\u0026 Moscow" in body
+    body = page[start : page.index("</script>", start)]
+    assert "Three \\u003c four \\u0026 Moscow" in body
 
 
 @pytest.mark.sphinx("html", testroot="citing")
@@ -121,7 +126,7 @@ def test_each_bibliography_entry_carries_coins_that_zotero_reads(app, warning) -
     assert online["rft.identifier"] == "https://example.org/report?a=1&b=2"
     news = dict(found["work-tricky2021"])
     assert news["rft.type"] == "newspaperArticle" and news["rft.source"] == "The Daily Example"
-    assert news["rft.title"] == "Closing </script> tags & Moscow"
+    assert news["rft.title"] == "Three < four & Moscow"
 
 
 def test_meta_values_are_escaped() -> None:

@@ -101,6 +101,7 @@ class MarkAt(NamedTuple):
 class NoteAt(NamedTuple):
     number: int
     location: str
+    source: str | None  # "path:line" of the note in the text, for messages
 
 
 def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
@@ -112,7 +113,8 @@ def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
         if isinstance(node, editorial_mark):
             found.append(MarkAt(node, location_of(node, figures)))
         elif isinstance(node, nodes.Element) and "author-note" in node.get("classes", []):
-            found.append(NoteAt(int(node.astext()), location_of(node, figures)))
+            source = f"{node.source}:{node.line}" if node.source and node.line else None
+            found.append(NoteAt(int(node.astext()), location_of(node, figures), source))
     return found
 
 

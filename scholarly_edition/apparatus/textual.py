@@ -84,6 +84,11 @@ def copy_text(env: BuildEnvironment) -> CopyText:
     return CopyText.read(Path(env.srcdir) / settings(env.config).copy_text)
 
 
+def _no_copy_text(env: BuildEnvironment) -> Finding:
+    value = settings(env.config).copy_text
+    return Finding(f"conf.py: edition_copy_text = {value!r}: there is no copy-text at {Path(env.srcdir) / value}", None)
+
+
 def place(env: BuildEnvironment) -> list[Finding]:
     """Put the textual notes in text order and check them against the copy-text."""
     domain = apparatus(env)
@@ -92,7 +97,10 @@ def place(env: BuildEnvironment) -> list[Finding]:
     if not definitions and not domain.marks:
         domain.set_placed(TEXTUAL.name, [])
         return []
-    copy = copy_text(env)
+    try:
+        copy = copy_text(env)
+    except OSError:
+        return [_no_copy_text(env)]
     by_note = {int(d.options["note"]): d for d in definitions.values() if "note" in d.options}
     entries: list[Placed] = []
     problems: list[Finding] = []
@@ -117,7 +125,8 @@ def place(env: BuildEnvironment) -> list[Finding]:
                     definition,
                     note=anchor.number,
                 )
-            problems += _readings(entry, copy)
+            where = anchor.source if isinstance(anchor, placing.NoteAt) else None
+            problems += _readings(entry, copy, where)
             entries.append(entry)
     for number, definition in by_note.items():
         problems.append(Finding(f"textual note {definition.key!r}: the text has no note {number}", definition.location))
@@ -136,8 +145,12 @@ def _listing_doc(env: BuildEnvironment) -> str:
     return docs[0] if docs else env.config.root_doc
 
 
-def _readings(entry: Placed, copy: CopyText) -> list[Finding]:
-    """Fill the entry's copy-text reading and kinds; report what does not hold."""
+def _readings(entry: Placed, copy: CopyText, note_at: str | None = None) -> list[Finding]:
+    """Fill the entry's copy-text reading and kinds; report what does not hold.
+
+    ``note_at`` is where an author's note stands in the text: a note the
+    copy-text lacks is the text's problem, not the copy-text's.
+    """
     options = entry.definition.options if entry.definition else {}
     where = entry.definition.location if entry.definition else None
     kinds = list(options.get("kind", []))
@@ -153,6 +166,14 @@ def _readings(entry: Placed, copy: CopyText) -> list[Finding]:
         else:
             reading = " ".join(options.get("copy-text", entry.lemma).split())
     except CopyTextError as exc:
+        if entry.note is not None and note_at:
+            notes = copy.notes()
+            have = f"notes 1–{max(notes)}" if notes else "no notes"
+            message = (
+                f"note {entry.note} is not in the copy-text, which has {have}: "
+                "a note added to the text is an emendation"
+            )
+            return [Finding(message, note_at)]
         return [Finding(str(exc), where)]
     entry.copy_text = reading
     entry.kinds = kinds

@@ -10,6 +10,7 @@ citation.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -106,10 +107,32 @@ def csl_type(entry: Entry) -> str:
         raise BibTeXToCSLError(f"entry type @{entry.type} has no CSL mapping") from None
 
 
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _ulatex(value: str) -> str:
-    """LaTeX to Unicode through latexcodec's ``ulatex`` codec (registered by importing it)."""
-    decoded: str = codecs.decode(value, "ulatex")  # type: ignore[call-overload]
-    return decoded
+    """LaTeX to Unicode through latexcodec's ``ulatex`` codec, exactly or not at all.
+
+    What the codec would drop or keep as LaTeX is refused instead: a bare
+    ``%`` (TeX would take the rest of the field for a comment), a command with
+    no plain-text form (``\\textit``), markup (``<i>`` would be read as HTML by
+    every CSL processor) and control characters. Whitespace, ``\\par``
+    included, is one space, as BibTeX reads it: no field may carry a line
+    break into a one-line format such as RIS.
+    """
+    if _BARE_PERCENT.search(value):
+        raise BibTeXToCSLError(f"a bare % in {value!r} would end the field there: write \\% for a per cent sign")
+    if _CONTROL.search(value):
+        raise BibTeXToCSLError(f"a control character in {value!r}")
+    decoded: str = codecs.decode(value.replace("\\$", "$"), "ulatex")  # type: ignore[call-overload]
+    if command := _COMMAND.search(decoded):
+        raise BibTeXToCSLError(f"the LaTeX command {command[0]!r} in {value!r} has no plain-text form here")
+    if _MARKUP.search(decoded):
+        raise BibTeXToCSLError(f"markup in {value!r}: refs.bib holds text, and {{braces}} keep its case")
+    return " ".join(decoded.split())
 
 
 def latex_to_text(value: str) -> str:
@@ -123,7 +146,10 @@ def latex_to_csl_rich_text(value: str) -> str:
 
     A CSL processor applies a style's case conversion (Chicago's headline
     style, for instance) except inside ``<span class="nocase">``, which is
-    how CSL-JSON says what BibTeX says with braces.
+    how CSL-JSON says what BibTeX says with braces. ``&`` and a ``<`` that
+    opens no tag stay as they are: CSL processors read them as text (pandoc
+    would print an entity such as ``&#38;`` as it stands), and no markup gets
+    this far (:func:`_ulatex`).
     """
     decoded = _ulatex(value)
     out: list[str] = []
@@ -139,8 +165,6 @@ def latex_to_csl_rich_text(value: str) -> str:
                 raise BibTeXToCSLError(f"unbalanced braces in {value!r}")
             if depth == 0:
                 out.append("</span>")
-        elif char in "&<>":
-            out.append({"&": "&#38;", "<": "&#60;", ">": "&#62;"}[char])
         else:
             out.append(char)
     if depth:
@@ -150,8 +174,7 @@ def latex_to_csl_rich_text(value: str) -> str:
 
 def strip_rich_text(value: str) -> str:
     """Plain text from CSL rich text."""
-    plain = re.sub(r"</?span[^>]*>", "", value)
-    return plain.replace("&#38;", "&").replace("&#60;", "<").replace("&#62;", ">")
+    return re.sub(r"</?span[^>]*>", "", value)
 
 
 def csl_name(person: Person) -> dict[str, str]:
@@ -191,7 +214,12 @@ def csl_date(value: str) -> dict[str, Any]:
     if not match:
         raise BibTeXToCSLError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD (optionally ending in ~)")
     *numbers, approximate = match.groups()
-    date: dict[str, Any] = {"date-parts": [[int(p) for p in numbers if p is not None]]}
+    parts = [int(p) for p in numbers if p is not None]
+    try:  # a real day of the calendar: 2020-02-30 and 2020-13 are not
+        dt.date(parts[0], *[*parts[1:], 1, 1][:2])
+    except ValueError:
+        raise BibTeXToCSLError(f"date {value!r} is not a day of the calendar") from None
+    date: dict[str, Any] = {"date-parts": [parts]}
     if approximate:
         date["circa"] = True
     return date

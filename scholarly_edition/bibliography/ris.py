@@ -99,7 +99,16 @@ def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
             entry["end_page"] = last.strip()
     if "note" in item:
         entry["notes"] = [item["note"]]
-    return entry
+    return {key: _one_line(item["id"], key, value) for key, value in entry.items()}
+
+
+def _one_line(ident: str, key: str, value: Any) -> Any:
+    """A value as RIS can carry it: a record is lines, so a line break in a value would forge a tag."""
+    if isinstance(value, list):
+        return [_one_line(ident, key, v) for v in value]
+    if any(char in value for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise RISError(f"{ident}: {key} has a line break, which RIS cannot carry")
+    return value
 
 
 class RisWriter(rispy.RisWriter):

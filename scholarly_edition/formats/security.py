@@ -10,9 +10,11 @@ into every page, because a ``<meta>`` can carry it wherever the site is hosted.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 CONTENT_SECURITY_POLICY: dict[str, str] = {
     "default-src": "'none'",
@@ -54,8 +56,23 @@ def headers() -> dict[str, str]:
     }
 
 
+def escape_metadata(app: Sphinx, config: Config) -> None:
+    """conf.py's names are text; where a template or extension prints them as they stand, escape them first.
+
+    sphinxext-opengraph escapes only the quotes of ``og:site_name``.
+    """
+    if "ogp_site_name" in config and config.ogp_site_name is None:
+        config.ogp_site_name = html.escape(config.project, quote=False)
+
+
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if app.builder.format != "html" or app.builder.name.startswith("epub"):
+    if app.builder.format != "html":
+        return
+    # furo writes the title into the brand of every page as it stands; the
+    # templates that escape it first strip tags, which reads entities back
+    if context.get("docstitle"):
+        context["docstitle"] = html.escape(context["docstitle"], quote=False)
+    if app.builder.name.startswith("epub"):
         return  # an EPUB is read offline, with no server and no referrer
     context["metatags"] = context.get("metatags", "") + f'\n<meta name="referrer" content="{REFERRER_POLICY}">'
     if app.config.language.split("_")[0] == "en":
@@ -68,4 +85,5 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
 
 
 def setup(app: Sphinx) -> None:
+    app.connect("config-inited", escape_metadata)
     app.connect("html-page-context", page_context)

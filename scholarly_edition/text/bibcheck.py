@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pybtex.database import BibliographyDataError, Entry
 from pybtex.database.input.bibtex import Parser
@@ -24,6 +25,7 @@ from pybtex.scanner import PybtexSyntaxError
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
+from scholarly_edition.bibliography import bibtex_csl
 from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import DataError, Finding, Problem
 
@@ -98,13 +100,39 @@ def read(paths: Iterable[Path], encoding: str) -> BibData:
     return BibData(encoding=encoding, bibfiles=bibfiles, data=parser.data)
 
 
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$")
+"""A key a note can cite: ``[@-key]`` would mean something else to the CSL processor."""
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` may not become a link, or None: only absolute http(s) URLs are published."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return f"url {url!r} is not an http(s) URL; only those are published as links"
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return f"url {url!r} has a space or a control character; percent-encode it"
+    return None
+
+
 def entry_problems(key: str, entry: Entry) -> list[str]:
-    """What a work's entry lacks that every note or export of it needs."""
+    """What a work's entry lacks, or holds, that no note or export of it may print."""
     problems = []
+    if not KEY.match(key):
+        problems.append("the key must start with a letter or digit and hold only letters, digits and _ : . -")
+    if (url := entry.fields.get("url")) is not None and (problem := url_problem(url.strip())):
+        problems.append(problem)
+    if (doi := entry.fields.get("doi")) is not None and not DOI.match(doi.strip()):
+        problems.append(f"doi {doi!r} is not a DOI (10.NNNN/…, without https://doi.org/)")
     if not entry.fields.get("title", "").strip():
         problems.append("entry has no title")
     if entry.type.lower() in REQUIRES_AUTHOR and not entry.persons.get("author"):
         problems.append(f"@{entry.type} entry has no author")
+    if not problems:
+        try:  # every field as the notes and exports will read it: dates, LaTeX, markup
+            bibtex_csl.entry_to_csl(key, entry)
+        except bibtex_csl.BibTeXToCSLError as exc:
+            problems.append(str(exc))
     return problems
 
 

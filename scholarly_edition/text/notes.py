@@ -34,11 +34,17 @@ from scholarly_edition.text import pandoc_ast
 from scholarly_edition.text.domain import DocNotes, NoteCite, RenderedNotes, text_domain
 from scholarly_edition.text.works import bib_entries, bibfile_names, csl_items
 
+_NUMBER = r"(?:\d+|[ivxlcdm]+|[IVXLCDM]+)"
+_RANGE = rf"{_NUMBER}(?:[–-]{_NUMBER})?"
 _NOTE = re.compile(
-    r"^(?P<key>[A-Za-z0-9_:.-]+)"
-    r"(?:\s*,\s*(?P<locator>(?:p|pp|chap|sec|para|fig|n)\.\s+[0-9ivxlcIVXLC–,\s-]+))?$"
+    r"^(?P<key>[A-Za-z0-9][A-Za-z0-9_:.-]*)"
+    rf"(?:\s*,\s*(?P<locator>(?:p|pp|chap|sec|para|fig|n)\.\s+{_RANGE}(?:,\s*{_RANGE})*))?$"
 )
-"""``key`` or ``key, p. 4``: the role's whole grammar."""
+"""``key`` or ``key, p. 4`` (``pp. 140–41``, ``pp. 3, 7–9``): the role's whole grammar.
+
+A locator is a label and page numbers, ranges or lists of them, arabic or
+roman; anything else (``p. 15–``, ``p. ,``) is an error, not a locator the
+CSL processor would have to guess at."""
 
 
 class note_citation(nodes.Inline, nodes.Element):
@@ -65,10 +71,19 @@ class _CiteRole(SphinxRole):
     def parse(self) -> NoteCite | None:
         match = _NOTE.match(self.text.strip())
         source, line = self.get_source_info()
+        keys = {key.casefold(): key for key in bib_entries(self.env)}  # pybtex's dict ignores case; a key does not
+        essay = settings(self.config).essay_doc
         if not match:
-            message = f"malformed citation {self.text!r}: expected `key` or `key, p. N`"
-        elif match["key"] not in bib_entries(self.env):
-            message = f"unknown work {match['key']!r}: no entry with that key in {bibfile_names(self.env)}"
+            message = f"malformed citation {self.text!r}: expected `key` or `key, p. N` (N: pages, ranges, lists)"
+        elif match["key"] not in keys.values():
+            known = keys.get(match["key"].casefold())
+            hint = f"; keys are case-sensitive: {known!r}?" if known else ""
+            message = f"unknown work {match['key']!r}: no entry with that key in {bibfile_names(self.env)}{hint}"
+        elif self.name == "note" and essay and self.env.docname != essay:
+            message = (
+                f"a {{note}} is one of the author's notes, and they are in {essay!r} only: "
+                "cite a work elsewhere with {cite-inline}"
+            )
         else:
             return NoteCite(match["key"], match["locator"] or "", source, line)
         report(Problem.CITATION, message, location=(self.env.docname, line))
@@ -127,6 +142,7 @@ class NumberNotes(SphinxTransform):
             ref_id, note_id = ids.noteref(number), ids.note(number)
             ref = nodes.footnote_reference("", label, ids=[ref_id], refid=note_id, classes=["author-note"])
             ref["docname"] = self.env.docname
+            ref.source, ref.line = node.source, node.line  # where the note is, for the apparatus's messages
             node.replace_self(ref)
             body = nodes.paragraph("", "", note_text(index=number - 1, docname=self.env.docname))
             footnote = nodes.footnote(
@@ -166,7 +182,7 @@ def format_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Run the CSL processor over every document's note sequence."""
     domain = text_domain(env)
     if domain.failed:
-        stop(Problem.CITATION, "citations above name unknown or malformed works")
+        stop(Problem.CITATION, "the sources above cite unknown works or hold what the edition cannot publish")
     items = csl_items(env)
     config = settings(app.config)
     cache_dir = Path(app.doctreedir) / "citeproc"

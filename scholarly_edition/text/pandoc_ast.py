@@ -8,6 +8,7 @@ formatting run serves all three editions.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from docutils import nodes
 
@@ -62,6 +63,8 @@ def _convert(inline: dict[str, Any]) -> list[nodes.Node]:
         return to_nodes(content[1])
     if kind == "Link":
         target = content[2][0]
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise PandocASTError(f"the link {target!r} is not http(s)")
         return [nodes.reference("", "", *to_nodes(content[1]), refuri=target)]
     if kind == "Quoted":
         open_, close = ("‘", "’") if content[0]["t"] == "SingleQuote" else ("“", "”")

@@ -44,16 +44,25 @@ class paragraph_marker(nodes.Inline, nodes.Element):
 
 
 def body_paragraphs(document: nodes.document, skip: Iterable[str]) -> list[nodes.paragraph]:
-    """The paragraphs of the document's first section that belong to the essay."""
+    """The paragraphs of the document's first section that belong to the essay, subsections included.
+
+    A subheading inside the essay divides its text; it does not end it, so the
+    numbering runs on through every section below the essay's title.
+    """
     skip = set(skip)
     sections = [s for s in document.children if isinstance(s, nodes.section)]
-    if not sections:
-        return []
-    return [
-        child
-        for child in sections[0].children
-        if isinstance(child, nodes.paragraph) and not skip & set(child["classes"])
-    ]
+    found: list[nodes.paragraph] = []
+
+    def walk(section: nodes.section) -> None:
+        for child in section.children:
+            if isinstance(child, nodes.paragraph) and not skip & set(child["classes"]):
+                found.append(child)
+            elif isinstance(child, nodes.section):
+                walk(child)
+
+    if sections:
+        walk(sections[0])
+    return found
 
 
 class NumberParagraphs(SphinxTransform):
