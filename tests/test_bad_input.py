@@ -118,6 +118,29 @@ def export_against_the_schema(root: Path) -> str:
     return rf"ERROR: references\.json: item '{key}'.*'web-page' is not one of"
 
 
+def javascript_url(root: Path) -> str:
+    key, _ = _first_key(root / "refs.bib", "online")
+    line = replace_once(
+        root / "refs.bib",
+        r"(^@online\{" + re.escape(key) + r",\n(?:.*\n)*?\s*url\s*=\s*)\{[^}]*\}",
+        r"\1{javascript://%0Aalert(1)}",
+    )
+    return rf"refs\.bib:{line}: ERROR: {key}: url 'javascript://%0Aalert\(1\)' is not an http\(s\) URL"
+
+
+def impossible_date(root: Path) -> str:
+    key, line = _first_key(root / "refs.bib")
+    replace_once(
+        root / "refs.bib", r"(^@\w+\{" + re.escape(key) + r",\n(?:.*\n)*?\s*date\s*=\s*)\{[^}]*\}", r"\1{2020-02-30}"
+    )
+    return rf"refs\.bib:{line}: ERROR: {key}: date '2020-02-30' is not a day of the calendar"
+
+
+def raw_html(root: Path) -> str:
+    line = replace_once(root / "edition/essay.md", r"\{note\}`[^`]+`", r"\g<0><script>alert(1)</script>")
+    return rf"essay\.md:{line}: ERROR: raw html is not published"
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -135,6 +158,9 @@ CASES = [
     Case("source file not in UTF-8", not_utf8),
     Case("refs.bib not in UTF-8", bib_not_utf8),
     Case("export that would not validate against the CSL schema", export_against_the_schema),
+    Case("javascript: URL in refs.bib", javascript_url),
+    Case("a date that is no day of the calendar", impossible_date),
+    Case("raw HTML in the essay", raw_html),
 ]
 
 

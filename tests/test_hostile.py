@@ -347,3 +347,24 @@ def test_copy_text_quotes_are_read_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "copy.txt"
     path.write_text("[1] A note.\n", "utf-8")
     assert CopyText.read(path).notes() == {1: "A note."}
+
+
+@pytest.mark.sphinx("html", testroot="citing", srcdir="hostile-site-name", confoverrides={"project": "Law & Order <b>"})
+def test_og_site_name_is_escaped(app, warning) -> None:
+    app.build()
+    head = lxml_html.fromstring((app.outdir / "essay.html").read_bytes()).find("head")
+    assert head.xpath("meta[@property='og:site_name']/@content") == ["Law & Order <b>"]
+    assert "&amp;" in (app.outdir / "essay.html").read_text("utf-8").split('og:site_name" content="')[1][:20]
+
+
+@pytest.mark.sphinx("html", testroot="citing")
+@pytest.mark.parametrize("setting", ["html_baseurl", "ogp_site_url"])
+def test_a_base_url_must_be_http(setting: str, make_app, app_params) -> None:
+    from sphinx.errors import ConfigError
+
+    args, kwargs = app_params
+    kwargs = {**kwargs, "confoverrides": {setting: "javascript://%0Aalert(1)/"}}
+    with pytest.raises(
+        ConfigError, match=rf"conf\.py: {setting} = 'javascript://%0Aalert\(1\)/': an absolute http\(s\) URL"
+    ):
+        make_app(*args, **kwargs)

@@ -49,8 +49,11 @@ def resolve(app: Sphinx, config: Config) -> None:
         config.html_baseurl = normalise_base(config.html_baseurl, f"{Path(app.confdir, 'conf.py')}: html_baseurl")
     elif os.environ.get(READTHEDOCS_VARIABLE):
         config.html_baseurl = normalise_base(os.environ[READTHEDOCS_VARIABLE], READTHEDOCS_VARIABLE)
-    if "ogp_site_url" in config and not config.ogp_site_url and config.html_baseurl:
-        config.ogp_site_url = config.html_baseurl
+    if "ogp_site_url" in config:
+        if config.ogp_site_url:
+            config.ogp_site_url = normalise_base(config.ogp_site_url, f"{Path(app.confdir, 'conf.py')}: ogp_site_url")
+        elif config.html_baseurl:
+            config.ogp_site_url = config.html_baseurl
 
 
 def setup(app: Sphinx) -> None:
