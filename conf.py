@@ -12,7 +12,7 @@ from __future__ import annotations
 edition_title = "The Radicalisation Enigma"
 edition_subtitle = "The Question of Islamic Migrant Extremism in Russia and Central Asia"
 edition_author = {"given": "Issy", "family": "Williams"}
-edition_contributors = "the edition’s contributors"
+edition_contributors = "the Radicalisation Enigma edition project"
 edition_statement = "A scholarly edition"
 version = "1.0.0"
 release = version
@@ -51,7 +51,8 @@ edition_keywords = [
 
 project = f"{edition_title}: {edition_subtitle}"
 author = f"{edition_author['given']} {edition_author['family']}"
-copyright = f"{edition_date[:4]}, {edition_contributors} (edition); {author} (essay)"
+# The essay is the author's, with no year the copy-text does not give; the year is this edition's.
+copyright = f"{author} (the essay); {edition_date[:4]}, {edition_contributors} (the edition: CC BY 4.0, code MIT)"
 language = edition_language.replace("-", "_")  # Sphinx wants the POSIX form; it writes lang="en-GB"
 
 # -- Sources -------------------------------------------------------------------
@@ -91,6 +92,7 @@ html_sidebars = {
     ]
 }
 html_show_sourcelink = False
+html_show_sphinx = False  # the tools are credited on the About page, not as a "Made with" line on every page
 html_copy_source = False
 html_last_updated_fmt = None
 copybutton_selector = "div.highlight pre"

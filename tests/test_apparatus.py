@@ -335,8 +335,9 @@ def test_version_and_date_come_from_conf_in_every_format(edition) -> None:
     import conf_values
 
     version, date = conf_values.get("version"), conf_values.get("edition_date")
+    contributors = conf_values.get("edition_contributors")
     index = " ".join(lxml_html.fromstring((edition.html / "index.html").read_bytes()).text_content().split())
-    assert f"Version {version}," in index and "Prepared by the edition’s contributors" in index
+    assert f"Version {version}," in index and f"Prepared by {contributors}" in index
     from pypdf import PdfReader
 
     reader = PdfReader(edition.pdf)
@@ -348,7 +349,10 @@ def test_version_and_date_come_from_conf_in_every_format(edition) -> None:
     with zipfile.ZipFile(edition.epub) as z:
         opf = z.read("content.opf").decode()
     assert f'<meta property="ibooks:version">{version}</meta>' in opf
-    assert "<dc:contributor>the edition’s contributors</dc:contributor>" in opf
+    assert f"<dc:contributor>{contributors}</dc:contributor>" in opf
+    # the essay is the author's, and no year of the edition's is put on it
+    (rights,) = re.findall(r"<dc:rights>([^<]*)</dc:rights>", opf)
+    assert rights.startswith("Issy Williams (the essay); 2026, ") and "(essay)" not in rights
     changelog = (edition.html / "changelog.html").read_text("utf-8")
     assert f"{version} (" in changelog and date[:4] in changelog
 

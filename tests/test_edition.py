@@ -183,3 +183,18 @@ def test_every_page_links_to_the_downloads(edition) -> None:
         hrefs = root.xpath("//nav[contains(@class, 'sidebar-downloads')]//a/@href")
         targets = {(page.parent / h).resolve() for h in hrefs}
         assert targets == {edition.pdf.resolve(), edition.epub.resolve()}, page
+
+
+def test_rights_are_stated_honestly(edition) -> None:
+    """The footer gives the essay to its author with no invented year; no theme credit on every page; a LICENSE."""
+    import conf_values
+
+    footer = " ".join(
+        lxml_html.fromstring((edition.html / "essay.html").read_bytes()).xpath("//footer")[0].text_content().split()
+    )
+    assert f"{conf_values.get('author')} (the essay);" in footer
+    assert not re.search(r"\d{4},? [^;]*\(the essay\)|\(the essay\)[^;]*\d{4}", footer.split(";")[0])
+    assert "Made with" not in footer
+    licence = (fidelity.ROOT / "LICENSE").read_text("utf-8")
+    assert "CC BY 4.0" in licence and "MIT License" in licence and "rights stay" in licence
+    assert "LICENSE" in (fidelity.ROOT / "README.md").read_text("utf-8")

@@ -123,6 +123,9 @@ def test_each_bibliography_entry_carries_coins_that_zotero_reads(app, warning) -
     online = dict(found["work-body2010"])
     assert online["rft_val_fmt"] == "info:ofi/fmt:kev:mtx:dc" and online["rft.type"] == "webpage"
     assert online["rft.aucorp"] == "Institute of Examples"
+    # named once: Zotero's OpenURL reader would keep an aucorp and an au of one body as two creators
+    pairs = [v for k, v in found["work-body2010"] if k.startswith("rft.au")]
+    assert pairs == ["Institute of Examples"]
     assert online["rft.identifier"] == "https://example.org/report?a=1&b=2"
     news = dict(found["work-tricky2021"])
     assert news["rft.type"] == "newspaperArticle" and news["rft.source"] == "The Daily Example"
@@ -134,3 +137,13 @@ def test_meta_values_are_escaped() -> None:
     root = lxml_html.fromstring(f"<html><head>{markup}</head></html>")
     assert root.xpath("//meta/@content") == ['A "quoted" <b>title</b> & more']
     assert "<b>" not in markup
+
+
+@pytest.mark.sphinx("html", testroot="citing", srcdir="citing-uncited")
+def test_embedded_metadata_lists_only_the_works_the_essay_cites(app, warning) -> None:
+    text = (app.srcdir / "essay.md").read_text("utf-8")
+    (app.srcdir / "essay.md").write_text(text.replace("{note}`tricky2021`", ""), "utf-8")
+    app.build()
+    head = _head(app)
+    assert len(_meta(head, "citation_reference")) == 2
+    assert [c["name"] for c in _json_ld(head)["citation"]] == ["A book about Moscow", "Report on things"]

@@ -75,6 +75,8 @@ def context_object(item: Mapping[str, Any]) -> list[tuple[str, str]]:
             pairs.append(("rft.identifier", item["URL"]))
     authors = item.get("author", [])
     if authors:
+        # Zotero's OpenURL reader keeps an rft.aucorp and an rft.au of the same body as two creators
+        # (zotero/utilities openurl.js, the merge of complexAu): a body is named once, as aucorp
         first = authors[0]
         if "literal" in first:
             pairs.append(("rft.aucorp", first["literal"]))
@@ -82,7 +84,8 @@ def context_object(item: Mapping[str, Any]) -> list[tuple[str, str]]:
             if first.get("given"):
                 pairs.append(("rft.aufirst", first["given"]))
             pairs.append(("rft.aulast", first["family"]))
-        pairs += [("rft.au", direct(name)) for name in authors]
+        pairs += [("rft.aucorp", name["literal"]) for name in authors[1:] if "literal" in name]
+        pairs += [("rft.au", direct(name)) for name in authors if "literal" not in name]
     date = iso_date(date_parts(item))
     if date:
         pairs.append(("rft.date", date))

@@ -22,6 +22,7 @@ from scholarly_edition.bibliography import exports, metatags
 from scholarly_edition.citing import hosting
 from scholarly_edition.citing.domain import citing_domain
 from scholarly_edition.config import settings
+from scholarly_edition.text.domain import text_domain
 from scholarly_edition.text.works import csl_items
 
 
@@ -44,6 +45,16 @@ def before_opengraph(app: Sphinx, pagename: str, templatename: str, context: dic
     context["meta"] = fields
 
 
+def cited_items(env: Any, docname: str) -> list[dict[str, Any]]:
+    """The works the essay cites (its notes and its citations in running text), in refs.bib's order.
+
+    refs.bib may hold more; the page's metadata says what this essay cites, nothing else.
+    """
+    domain = text_domain(env)
+    cited = {c.key for c in (*domain.cites.get(docname, []), *domain.inline.get(docname, []))}
+    return [item for item in csl_items(env) if item["id"] in cited]
+
+
 def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the citation metadata to the essay page; drop a relative ``og:url`` anywhere."""
     if app.builder.name != "html" or doctree is None:
@@ -55,7 +66,7 @@ def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict
     if not citing or pagename != citing.essay_doc:
         return
     essay, original = citing.items[0], citing.items[1]
-    references = csl_items(app.env)
+    references = cited_items(app.env, citing.essay_doc)
     title = citing.title
     html_url = citing.essay_url
     edition = settings(app.config)
