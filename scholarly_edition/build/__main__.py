@@ -1,0 +1,40 @@
+"""The command line: ``python -m scholarly_edition.build [FORMAT ...] [--out DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, build
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scholarly_edition.build",
+        description="Build every edition at once, and publish them only if all succeed.",
+    )
+    parser.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf (default: all three)")
+    parser.add_argument("--out", type=Path, default=None, help="where the editions go (default: _build beside conf.py)")
+    parser.add_argument("--conf-dir", type=Path, default=ROOT, help="the folder of conf.py (default: this folder)")
+    parser.add_argument("--source-dir", type=Path, default=None, help="the sources (default: edition/ beside conf.py)")
+    args = parser.parse_args(argv)
+    project = Project.at(args.conf_dir, args.source_dir)
+    args.out = args.out or project.confdir / "_build"
+    formats = list(dict.fromkeys(args.formats)) or list(FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        parser.error(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    try:
+        timings = build(formats, args.out, project=project)
+    except BuildFailed as exc:
+        print(f"build failed, {args.out} left as it was: {exc}", file=sys.stderr)
+        return 1
+    for fmt, seconds in timings.items():
+        print(f"{fmt:>6}: {seconds:5.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The builders: one ``sphinx-build`` per format at once, then LaTeX on the PDF's sources.
+
+Every build starts Sphinx afresh (``-E``), but the CSL processor's results
+are carried from the previous build (cached by a hash of everything that
+goes in, shared by the builders of one build, and pruned to what this build
+used), so a rebuild does not pay for them again. The PDF, the longest job,
+goes first: its builder runs at normal priority and LaTeX starts the moment
+its sources are written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from scholarly_edition.bibliography.citeproc import CACHE_ENV
+from scholarly_edition.build.errors import BuildFailed
+from scholarly_edition.build.latex import carry_latex_auxiliaries, latexmk
+from scholarly_edition.build.project import BUILDERS, Project
+
+CITEPROC_CACHE = Path(".doctrees", "citeproc")
+"""The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
+NICENESS = 5
+"""How far the HTML and EPUB builders step back so that the PDF's (LaTeX follows it) runs first."""
+
+
+def sphinx_command(project: Project, builder: str, outdir: Path, doctrees: Path) -> list[str]:
+    """The one ``sphinx-build`` command line every format uses."""
+    return [
+        sys.executable, "-m", "sphinx",
+        "-b", builder,
+        "-W",              # a warning is an error: the edition is built clean or not at all
+        "-n",              # nit-picky: every cross-reference must resolve
+        "--keep-going",    # but report every problem in one run, not just the first
+        "-q",              # only warnings and errors on the console
+        "-E",              # fresh environment: output depends on the sources alone
+        "-c", str(project.confdir),
+        "-d", str(doctrees),
+        str(project.srcdir),
+        str(outdir),
+    ]  # fmt: skip
+
+
+def condense(stderr: str) -> str:
+    """Sphinx's crash report cut down to what an editor acts on.
+
+    On an exception Sphinx prints its versions, every loaded extension and a
+    plea to report a bug, even when the exception is the edition's own
+    message about a bad input. Keep the warnings above it, the error's kind
+    and its message (which names the file and line), and where the full
+    traceback went.
+    """
+    if "\nTraceback\n=========" not in stderr:
+        return stderr
+    head = stderr.partition("\nVersions\n========")[0].rstrip()
+    trace = stderr.partition("\nTraceback\n=========")[2]
+    trace, _, saved = trace.partition("The full traceback has been saved in:")
+    lines = trace.strip("\n").splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith("      File ")), default=-1)
+    message = [
+        line[4:] for line in lines[last_frame + 1 :] if line.startswith("    ") and not line.startswith("        ")
+    ]
+    log = saved.strip().splitlines()[:1]
+    return "\n".join([head, *message, *(f"(full traceback: {p})" for p in log)]) + "\n"
+
+
+def _stop(procs: dict[str, tuple[subprocess.Popen[bytes], float]]) -> None:
+    for proc, _ in procs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def run_all(
+    project: Project, formats: Sequence[str], work: Path, env: dict[str, str], previous: Path | None = None
+) -> dict[str, float]:
+    """Build ``formats`` into ``work``; report every problem once and raise :class:`BuildFailed` if any."""
+    started = time.perf_counter()
+    _carry_cache(previous, work)
+    env = {**env, CACHE_ENV: str(work / CITEPROC_CACHE)}
+    procs: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+    try:
+        for fmt in sorted(formats, key=lambda f: f != "pdf"):
+            builder = BUILDERS[fmt]
+            cmd = sphinx_command(project, builder, work / builder, work / ".doctrees" / builder)
+            nice = None if fmt == "pdf" else _step_back
+            procs[fmt] = (subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, preexec_fn=nice), time.perf_counter())
+        with ThreadPoolExecutor(max_workers=len(procs)) as pool:
+            results = pool.map(lambda f: _finish(project, f, *procs[f], work, env, previous), procs)
+            finished = dict(zip(procs, results, strict=True))
+    finally:
+        _stop(procs)
+    timings: dict[str, float] = {}
+    failures: list[str] = []
+    reported: dict[str, None] = {}
+    for fmt in formats:
+        stderr, failure, seconds = finished[fmt]
+        # the builders read the same sources: say each problem once, not once per format
+        for line in condense(stderr).splitlines():
+            if line.strip() and line not in reported:
+                reported[line] = None
+                sys.stderr.write(line + "\n")
+        if failure:
+            failures.append(failure)
+        else:
+            timings[fmt] = seconds
+    if failures:
+        raise BuildFailed("; ".join(failures))
+    _prune_cache(work, since=started)
+    timings["total"] = time.perf_counter() - started
+    return timings
+
+
+def _step_back() -> None:
+    os.nice(NICENESS)
+
+
+def _finish(
+    project: Project,
+    fmt: str,
+    proc: subprocess.Popen[bytes],
+    t0: float,
+    work: Path,
+    env: dict[str, str],
+    previous: Path | None,
+) -> tuple[str, str | None, float]:
+    """Wait for one builder and, for the PDF, run LaTeX: (its messages, its failure, its time)."""
+    _, stderr = proc.communicate()
+    text = stderr.decode(errors="replace")
+    if proc.returncode:
+        return text, f"{fmt}: sphinx-build exited {proc.returncode}", 0.0
+    if fmt == "pdf":
+        latex_dir, stem = work / "latex", project.stem
+        carried = carry_latex_auxiliaries(previous, latex_dir, stem)
+        latex = latexmk(latex_dir, env, stem)
+        if latex.returncode and carried:
+            # an earlier build's auxiliary files may name commands this one no longer defines:
+            # LaTeX from nothing decides whether the fault is in the sources
+            for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
+                (latex_dir / name).unlink(missing_ok=True)
+            latex = latexmk(latex_dir, env, stem)
+        if latex.returncode:
+            log = latex_dir / f"{stem}.log"
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else latex.stdout.decode()
+            return text + tail, f"pdf: latexmk exited {latex.returncode} (see {stem}.log above)", 0.0
+    return text, None, time.perf_counter() - t0
+
+
+def _carry_cache(previous: Path | None, work: Path) -> None:
+    """Link the previous build's CSL results into this one (links: ``previous`` stays as it was)."""
+    source = previous / CITEPROC_CACHE if previous else None
+    if source and source.is_dir():
+        shutil.copytree(source, work / CITEPROC_CACHE, copy_function=os.link, dirs_exist_ok=True)
+
+
+def _prune_cache(work: Path, since: float) -> None:
+    """Keep only the CSL results this build used (``citeproc`` touches each one it reads)."""
+    folder = work / CITEPROC_CACHE
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - (time.perf_counter() - since) - 1
+    for entry in folder.iterdir():
+        if entry.stat().st_mtime < cutoff:
+            entry.unlink()
