@@ -4,7 +4,8 @@
 in parallel (they share nothing but the sources), runs LaTeX on the PDF
 edition, copies the PDF and EPUB beside the HTML as its downloads, and only
 then swaps the new ``_build/`` into place. A failed build leaves the
-previous editions exactly as they were.
+previous editions exactly as they were, and no process of its own running
+(:mod:`.children`).
 
 Two results that depend only on their inputs are carried from the previous
 ``_build/``, so a rebuild does not pay for them again: the CSL processor's
@@ -12,7 +13,8 @@ output and LaTeX's auxiliary files, from which latexmk reruns xelatex only
 until they stop changing, as it would from scratch.
 
 The modules: ``project`` (what is built), ``run`` (the builders), ``latex``
-(latexmk), ``errors``; ``__main__`` is the command line.
+(latexmk), ``children`` and ``guard`` (no process left behind), ``errors``;
+``__main__`` is the command line.
 """
 
 from __future__ import annotations
@@ -23,11 +25,22 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build.errors import BuildFailed
+from scholarly_edition.build.children import Children
+from scholarly_edition.build.errors import BuildFailed, Stopped
 from scholarly_edition.build.project import BUILDERS, FORMATS, ROOT, Project, source_date_epoch
 from scholarly_edition.build.run import CITEPROC_CACHE, run_all
 
-__all__ = ["BUILDERS", "CITEPROC_CACHE", "FORMATS", "ROOT", "BuildFailed", "Project", "build", "source_date_epoch"]
+__all__ = [
+    "BUILDERS",
+    "CITEPROC_CACHE",
+    "FORMATS",
+    "ROOT",
+    "BuildFailed",
+    "Project",
+    "Stopped",
+    "build",
+    "source_date_epoch",
+]
 
 
 def build(
@@ -49,7 +62,8 @@ def build(
         env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}-new-", dir=dest.parent))
     try:
-        timings = run_all(project, formats, work, env, previous=dest if dest.is_dir() else None)
+        with Children() as children:
+            timings = run_all(project, formats, work, env, dest if dest.is_dir() else None, children=children)
         _carry_over(dest, work, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
         _publish_downloads(work, project.stem)
         _swap(work, dest)

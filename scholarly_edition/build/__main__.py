@@ -1,4 +1,10 @@
-"""The command line: ``python -m scholarly_edition.build [FORMAT ...] [--out DIR]``."""
+"""The command line: ``python -m scholarly_edition.build [FORMAT ...] [--out DIR]``.
+
+SIGINT, SIGTERM and SIGHUP stop the build (every child with it, nothing
+published), and so does the end of the process that started it (killing
+``nox`` stops its build). Exit status: 0 published, 1 failed,
+128 + the signal's number when stopped.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, build
+from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, Stopped, build
+from scholarly_edition.build.children import stop_with_parent, stopped_by_signals
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +34,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     try:
-        timings = build(formats, args.out, project=project)
+        stop_with_parent()
+        with stopped_by_signals():
+            timings = build(formats, args.out, project=project)
     except BuildFailed as exc:
         print(f"build failed, {args.out} left as it was: {exc}", file=sys.stderr)
         return 1
+    except Stopped as exc:
+        print(f"build {exc}, {args.out} left as it was", file=sys.stderr)
+        return 128 + exc.signum
     for fmt, seconds in timings.items():
         print(f"{fmt:>6}: {seconds:5.1f} s")
     return 0

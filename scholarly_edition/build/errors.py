@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+
 
 class BuildFailed(RuntimeError):
     """A builder or LaTeX failed; the message names the file and place where the problem is."""
+
+
+class Stopped(BaseException):
+    """A signal asked the build to stop. Not an :class:`Exception`, so that no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    def __str__(self) -> str:
+        return f"stopped by {signal.Signals(self.signum).name}" if self.signum else "stopped"

@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from scholarly_edition.build.children import Children
+
 LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "ilg", "lof", "lot", "fdb_latexmk")
 """What latexmk reads back from an earlier run: with them it checks, without them it rebuilds."""
 
@@ -36,10 +38,25 @@ def latex_env(latex_dir: Path) -> dict[str, str]:
     return {}
 
 
-def latexmk(latex_dir: Path, env: dict[str, str], stem: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        latex_command(stem), cwd=latex_dir, env={**env, **latex_env(latex_dir)}, capture_output=True, check=False
+def latexmk(latex_dir: Path, env: dict[str, str], stem: str, children: Children) -> tuple[int, bytes]:
+    """Run latexmk on ``stem.tex``: (its exit status, its output).
+
+    Its input is /dev/null: TeX that stops to ask the terminal gets an end
+    of file and gives up at once.
+    """
+    proc = children.start(
+        latex_command(stem),
+        cwd=latex_dir,
+        env={**env, **latex_env(latex_dir)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
+    try:
+        output, _ = proc.communicate()
+    finally:
+        children.reap(proc)
+    return proc.returncode, output
 
 
 def carry_latex_auxiliaries(previous: Path | None, latex_dir: Path, stem: str) -> list[str]:

@@ -17,9 +17,11 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from scholarly_edition.bibliography.citeproc import CACHE_ENV
+from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latex import carry_latex_auxiliaries, latexmk
 from scholarly_edition.build.project import BUILDERS, Project
@@ -70,32 +72,38 @@ def condense(stderr: str) -> str:
     return "\n".join([head, *message, *(f"(full traceback: {p})" for p in log)]) + "\n"
 
 
-def _stop(procs: dict[str, tuple[subprocess.Popen[bytes], float]]) -> None:
-    for proc, _ in procs.values():
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
 def run_all(
-    project: Project, formats: Sequence[str], work: Path, env: dict[str, str], previous: Path | None = None
+    project: Project,
+    formats: Sequence[str],
+    work: Path,
+    env: dict[str, str],
+    previous: Path | None,
+    *,
+    children: Children,
 ) -> dict[str, float]:
-    """Build ``formats`` into ``work``; report every problem once and raise :class:`BuildFailed` if any."""
+    """Build ``formats`` into ``work``; report every problem once and raise :class:`BuildFailed` if any.
+
+    However this ends, no builder runs on: an exception here (a signal's
+    included) kills every child's group before the threads that wait for
+    them are joined.
+    """
     started = time.perf_counter()
     _carry_cache(previous, work)
     env = {**env, CACHE_ENV: str(work / CITEPROC_CACHE)}
-    procs: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+    pool = ThreadPoolExecutor(max_workers=len(formats))
     try:
+        futures = {}
         for fmt in sorted(formats, key=lambda f: f != "pdf"):
             builder = BUILDERS[fmt]
             cmd = sphinx_command(project, builder, work / builder, work / ".doctrees" / builder)
-            nice = None if fmt == "pdf" else _step_back
-            procs[fmt] = (subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, preexec_fn=nice), time.perf_counter())
-        with ThreadPoolExecutor(max_workers=len(procs)) as pool:
-            results = pool.map(lambda f: _finish(project, f, *procs[f], work, env, previous), procs)
-            finished = dict(zip(procs, results, strict=True))
+            nice = 0 if fmt == "pdf" else NICENESS
+            proc = children.start(cmd, env=env, nice=nice, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            job = partial(_finish, project, fmt, proc, time.perf_counter(), work, env, previous, children)
+            futures[fmt] = pool.submit(job)
+        finished = {fmt: future.result() for fmt, future in futures.items()}
     finally:
-        _stop(procs)
+        children.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
     timings: dict[str, float] = {}
     failures: list[str] = []
     reported: dict[str, None] = {}
@@ -117,10 +125,6 @@ def run_all(
     return timings
 
 
-def _step_back() -> None:
-    os.nice(NICENESS)
-
-
 def _finish(
     project: Project,
     fmt: str,
@@ -129,26 +133,30 @@ def _finish(
     work: Path,
     env: dict[str, str],
     previous: Path | None,
+    children: Children,
 ) -> tuple[str, str | None, float]:
     """Wait for one builder and, for the PDF, run LaTeX: (its messages, its failure, its time)."""
-    _, stderr = proc.communicate()
+    try:
+        _, stderr = proc.communicate()
+    finally:
+        children.reap(proc)
     text = stderr.decode(errors="replace")
     if proc.returncode:
         return text, f"{fmt}: sphinx-build exited {proc.returncode}", 0.0
     if fmt == "pdf":
         latex_dir, stem = work / "latex", project.stem
         carried = carry_latex_auxiliaries(previous, latex_dir, stem)
-        latex = latexmk(latex_dir, env, stem)
-        if latex.returncode and carried:
+        returncode, output = latexmk(latex_dir, env, stem, children)
+        if returncode and carried:
             # an earlier build's auxiliary files may name commands this one no longer defines:
             # LaTeX from nothing decides whether the fault is in the sources
             for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
                 (latex_dir / name).unlink(missing_ok=True)
-            latex = latexmk(latex_dir, env, stem)
-        if latex.returncode:
+            returncode, output = latexmk(latex_dir, env, stem, children)
+        if returncode:
             log = latex_dir / f"{stem}.log"
-            tail = log.read_text(errors="replace")[-3000:] if log.exists() else latex.stdout.decode()
-            return text + tail, f"pdf: latexmk exited {latex.returncode} (see {stem}.log above)", 0.0
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else output.decode()
+            return text + tail, f"pdf: latexmk exited {returncode} (see {stem}.log above)", 0.0
     return text, None, time.perf_counter() - t0
 
 
