@@ -3,17 +3,19 @@
 ``python -m scholarly_edition.build [FORMAT ...]`` runs one ``sphinx-build`` per format
 in parallel (they share nothing but the sources), runs LaTeX on the PDF
 edition, copies the PDF and EPUB beside the HTML as its downloads, and only
-then swaps the new ``_build/`` into place. A failed build leaves the
-previous editions exactly as they were, and no process of its own running
-(:mod:`.children`).
+then publishes the new editions, in one atomic step (:mod:`.publish`). A
+build that fails, is stopped or is killed leaves the previous editions
+exactly as they were, and no process of its own running (:mod:`.children`).
 
 Two results that depend only on their inputs are carried from the previous
-``_build/``, so a rebuild does not pay for them again: the CSL processor's
-output and LaTeX's auxiliary files, from which latexmk reruns xelatex only
-until they stop changing, as it would from scratch.
+build, so a rebuild does not pay for them again: the CSL processor's output
+and LaTeX's auxiliary files, from which latexmk reruns xelatex only until
+they stop changing, as it would from scratch.
 
 The modules: ``project`` (what is built), ``run`` (the builders), ``latex``
-(latexmk), ``children`` and ``guard`` (no process left behind), ``errors``;
+(latexmk), ``publish`` (the destination, its lock and
+the atomic swap), ``children`` and ``guard`` (no process left behind),
+``checkpoints`` (the moments the fault tests stop a build at), ``errors``;
 ``__main__`` is the command line.
 """
 
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from scholarly_edition.build import publish
+from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
-from scholarly_edition.build.errors import BuildFailed, Stopped
+from scholarly_edition.build.errors import BuildFailed, Refused, Stopped
 from scholarly_edition.build.project import BUILDERS, FORMATS, ROOT, Project, source_date_epoch
 from scholarly_edition.build.run import CITEPROC_CACHE, run_all
 
@@ -37,6 +40,7 @@ __all__ = [
     "ROOT",
     "BuildFailed",
     "Project",
+    "Refused",
     "Stopped",
     "build",
     "source_date_epoch",
@@ -44,40 +48,57 @@ __all__ = [
 
 
 def build(
-    formats: Sequence[str], dest: Path, *, epoch: str | None = None, project: Project | None = None
+    formats: Sequence[str],
+    dest: Path,
+    *,
+    epoch: str | None = None,
+    project: Project | None = None,
 ) -> dict[str, float]:
-    """Build ``formats`` into a scratch folder beside ``dest``, then swap it in.
+    """Build ``formats`` into a new generation in ``dest``, then publish it.
 
     ``epoch`` (seconds since 1970) is the date written into the outputs; by
     default ``SOURCE_DATE_EPOCH`` or the last commit's date, so that two
-    builds of one commit are byte for byte the same.
+    builds of one commit are byte for byte the same. The formats not in
+    ``formats`` are kept as the previous build made them.
     """
     project = project or Project.at(ROOT)
     dest = dest.resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     epoch = epoch or source_date_epoch(project.confdir)
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
         env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}-new-", dir=dest.parent))
-    try:
-        with Children() as children:
-            timings = run_all(project, formats, work, env, dest if dest.is_dir() else None, children=children)
-        _carry_over(dest, work, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
-        _publish_downloads(work, project.stem)
-        _swap(work, dest)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    publish.claim(dest)
+    checkpoint("claimed")
+    with publish.locked(dest, publish.lock_timeout(env.get(publish.LOCK_TIMEOUT_ENV))), Children() as children:
+        checkpoint("locked")
+        publish.clear_leftovers(dest)
+        checkpoint("cleaned")
+        previous = publish.published(dest)
+        work = publish.new_generation(dest)
+        try:
+            timings = run_all(project, formats, work, env, previous, children=children)
+            checkpoint("built")
+            _carry_over(previous, work, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
+            _publish_downloads(work, project.stem)
+            publish.open_up(work)
+            checkpoint("assembled")
+            publish.switch(dest, work, previous)
+        except BaseException as exc:
+            if publish.published(dest) == work:  # stopped after the step that published it: it stays
+                if isinstance(exc, Stopped):
+                    exc.published = True
+                raise
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     return timings
 
 
-def _carry_over(dest: Path, work: Path, keep: Sequence[str]) -> None:
-    """Copy the formats not rebuilt this time; ``dest`` stays whole until the swap."""
+def _carry_over(previous: Path | None, work: Path, keep: Sequence[str]) -> None:
+    """Copy the formats not rebuilt this time from the published edition, which stays as it is."""
     for name in keep:
-        if (dest / name).is_dir() and not (work / name).exists():
-            shutil.copytree(dest / name, work / name, symlinks=True)
+        if previous is not None and (previous / name).is_dir() and not (work / name).exists():
+            shutil.copytree(previous / name, work / name, symlinks=True)
 
 
 def _publish_downloads(work: Path, stem: str) -> None:
@@ -88,14 +109,3 @@ def _publish_downloads(work: Path, stem: str) -> None:
     for made in (work / "latex" / f"{stem}.pdf", work / "epub" / f"{stem}.epub"):
         if made.exists():
             shutil.copy2(made, html / made.name)
-
-
-def _swap(work: Path, dest: Path) -> None:
-    """Replace ``dest`` with ``work`` by two renames on one file system."""
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
-        os.replace(dest, old)
-        os.replace(work, dest)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(work, dest)

@@ -2,7 +2,7 @@
 
 SIGINT, SIGTERM and SIGHUP stop the build (every child with it, nothing
 published), and so does the end of the process that started it (killing
-``nox`` stops its build). Exit status: 0 published, 1 failed,
+``nox`` stops its build). Exit status: 0 published, 1 failed or refused,
 128 + the signal's number when stopped.
 """
 
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, Stopped, build
+from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, Refused, Stopped, build
 from scholarly_edition.build.children import stop_with_parent, stopped_by_signals
 
 
@@ -23,7 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Build every edition at once, and publish them only if all succeed.",
     )
     parser.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf (default: all three)")
-    parser.add_argument("--out", type=Path, default=None, help="where the editions go (default: _build beside conf.py)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the editions go: a new or empty folder, or one a build made (default: _build beside conf.py)",
+    )
     parser.add_argument("--conf-dir", type=Path, default=ROOT, help="the folder of conf.py (default: this folder)")
     parser.add_argument("--source-dir", type=Path, default=None, help="the sources (default: edition/ beside conf.py)")
     args = parser.parse_args(argv)
@@ -37,11 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop_with_parent()
         with stopped_by_signals():
             timings = build(formats, args.out, project=project)
+    except Refused as exc:
+        print(f"build refused: {exc}", file=sys.stderr)
+        return 1
     except BuildFailed as exc:
         print(f"build failed, {args.out} left as it was: {exc}", file=sys.stderr)
         return 1
     except Stopped as exc:
-        print(f"build {exc}, {args.out} left as it was", file=sys.stderr)
+        outcome = "the new edition was published" if exc.published else f"{args.out} left as it was"
+        print(f"build {exc}, {outcome}", file=sys.stderr)
         return 128 + exc.signum
     for fmt, seconds in timings.items():
         print(f"{fmt:>6}: {seconds:5.1f} s")

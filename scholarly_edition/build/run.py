@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from scholarly_edition.bibliography.citeproc import CACHE_ENV
+from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latex import carry_latex_auxiliaries, latexmk
@@ -100,6 +101,7 @@ def run_all(
             proc = children.start(cmd, env=env, nice=nice, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
             job = partial(_finish, project, fmt, proc, time.perf_counter(), work, env, previous, children)
             futures[fmt] = pool.submit(job)
+        checkpoint("started")
         finished = {fmt: future.result() for fmt, future in futures.items()}
     finally:
         children.stop()
