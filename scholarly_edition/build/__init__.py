@@ -13,7 +13,7 @@ and LaTeX's auxiliary files, from which latexmk reruns xelatex only until
 they stop changing, as it would from scratch.
 
 The modules: ``project`` (what is built), ``run`` (the builders), ``latex``
-(latexmk), ``publish`` (the destination, its lock and
+(latexmk and its time limit), ``publish`` (the destination, its lock and
 the atomic swap), ``children`` and ``guard`` (no process left behind),
 ``checkpoints`` (the moments the fault tests stop a build at), ``errors``;
 ``__main__`` is the command line.
@@ -30,6 +30,7 @@ from scholarly_edition.build import publish
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed, Refused, Stopped
+from scholarly_edition.build.latex import TIMEOUT_ENV, Latex, keep_latex, timeout_from_env
 from scholarly_edition.build.project import BUILDERS, FORMATS, ROOT, Project, source_date_epoch
 from scholarly_edition.build.run import CITEPROC_CACHE, run_all
 
@@ -53,13 +54,16 @@ def build(
     *,
     epoch: str | None = None,
     project: Project | None = None,
+    latex_timeout: float | None = None,
 ) -> dict[str, float]:
     """Build ``formats`` into a new generation in ``dest``, then publish it.
 
     ``epoch`` (seconds since 1970) is the date written into the outputs; by
     default ``SOURCE_DATE_EPOCH`` or the last commit's date, so that two
-    builds of one commit are byte for byte the same. The formats not in
-    ``formats`` are kept as the previous build made them.
+    builds of one commit are byte for byte the same. ``latex_timeout``
+    (seconds) limits latexmk; by default ``SCHOLARLY_EDITION_LATEX_TIMEOUT``
+    or two minutes. The formats not in ``formats`` are kept as the previous
+    build made them.
     """
     project = project or Project.at(ROOT)
     dest = dest.resolve()
@@ -68,6 +72,7 @@ def build(
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
         env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
+    latex = Latex(latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)), dest / publish.LATEX_FAILED, project.srcdir)
     publish.claim(dest)
     checkpoint("claimed")
     with publish.locked(dest, publish.lock_timeout(env.get(publish.LOCK_TIMEOUT_ENV))), Children() as children:
@@ -77,7 +82,7 @@ def build(
         previous = publish.published(dest)
         work = publish.new_generation(dest)
         try:
-            timings = run_all(project, formats, work, env, previous, children=children)
+            timings = run_all(project, formats, work, env, previous, children=children, latex=latex)
             checkpoint("built")
             _carry_over(previous, work, keep=[BUILDERS[f] for f in FORMATS if f not in formats])
             _publish_downloads(work, project.stem)
@@ -89,6 +94,8 @@ def build(
                 if isinstance(exc, Stopped):
                     exc.published = True
                 raise
+            if isinstance(exc, BuildFailed) and exc.latex:
+                keep_latex(work / "latex", latex.kept)
             shutil.rmtree(work, ignore_errors=True)
             raise
     return timings

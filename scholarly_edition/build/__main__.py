@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scholarly_edition.build import FORMATS, ROOT, BuildFailed, Project, Refused, Stopped, build
 from scholarly_edition.build.children import stop_with_parent, stopped_by_signals
+from scholarly_edition.build.latex import TIMEOUT, TIMEOUT_ENV
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--conf-dir", type=Path, default=ROOT, help="the folder of conf.py (default: this folder)")
     parser.add_argument("--source-dir", type=Path, default=None, help="the sources (default: edition/ beside conf.py)")
+    parser.add_argument(
+        "--latex-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop LaTeX after this long (default: ${TIMEOUT_ENV} or {TIMEOUT:g})",
+    )
     args = parser.parse_args(argv)
+    if args.latex_timeout is not None and args.latex_timeout <= 0:
+        parser.error("--latex-timeout: give a number of seconds above 0")
     project = Project.at(args.conf_dir, args.source_dir)
     args.out = args.out or project.confdir / "_build"
     formats = list(dict.fromkeys(args.formats)) or list(FORMATS)
@@ -41,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         stop_with_parent()
         with stopped_by_signals():
-            timings = build(formats, args.out, project=project)
+            timings = build(formats, args.out, project=project, latex_timeout=args.latex_timeout)
     except Refused as exc:
         print(f"build refused: {exc}", file=sys.stderr)
         return 1

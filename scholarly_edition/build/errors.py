@@ -8,6 +8,11 @@ import signal
 class BuildFailed(RuntimeError):
     """A builder or LaTeX failed; the message names the file and place where the problem is."""
 
+    def __init__(self, message: str, *, latex: bool = False) -> None:
+        super().__init__(message)
+        self.latex = latex
+        """LaTeX failed: its folder is worth keeping, for reading at the line the message names."""
+
 
 class Refused(BuildFailed):
     """The destination is not one the build may replace, or another build holds it too long."""

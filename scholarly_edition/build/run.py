@@ -19,18 +19,28 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from scholarly_edition.bibliography.citeproc import CACHE_ENV
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
-from scholarly_edition.build.latex import carry_latex_auxiliaries, latexmk
+from scholarly_edition.build.latex import Latex, make_pdf
 from scholarly_edition.build.project import BUILDERS, Project
 
 CITEPROC_CACHE = Path(".doctrees", "citeproc")
 """The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
 NICENESS = 5
 """How far the HTML and EPUB builders step back so that the PDF's (LaTeX follows it) runs first."""
+
+
+class Finished(NamedTuple):
+    """One format's end: what its builder (and LaTeX) said, its failure in one line or None, its time."""
+
+    messages: str
+    failure: str | None
+    seconds: float = 0.0
+    latex_failed: bool = False
 
 
 def sphinx_command(project: Project, builder: str, outdir: Path, doctrees: Path) -> list[str]:
@@ -81,6 +91,7 @@ def run_all(
     previous: Path | None,
     *,
     children: Children,
+    latex: Latex,
 ) -> dict[str, float]:
     """Build ``formats`` into ``work``; report every problem once and raise :class:`BuildFailed` if any.
 
@@ -99,7 +110,7 @@ def run_all(
             cmd = sphinx_command(project, builder, work / builder, work / ".doctrees" / builder)
             nice = 0 if fmt == "pdf" else NICENESS
             proc = children.start(cmd, env=env, nice=nice, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            job = partial(_finish, project, fmt, proc, time.perf_counter(), work, env, previous, children)
+            job = partial(_finish, project, fmt, proc, time.perf_counter(), work, env, previous, children, latex)
             futures[fmt] = pool.submit(job)
         checkpoint("started")
         finished = {fmt: future.result() for fmt, future in futures.items()}
@@ -110,18 +121,18 @@ def run_all(
     failures: list[str] = []
     reported: dict[str, None] = {}
     for fmt in formats:
-        stderr, failure, seconds = finished[fmt]
+        done = finished[fmt]
         # the builders read the same sources: say each problem once, not once per format
-        for line in condense(stderr).splitlines():
+        for line in condense(done.messages).splitlines():
             if line.strip() and line not in reported:
                 reported[line] = None
                 sys.stderr.write(line + "\n")
-        if failure:
-            failures.append(failure)
+        if done.failure:
+            failures.append(done.failure)
         else:
-            timings[fmt] = seconds
+            timings[fmt] = done.seconds
     if failures:
-        raise BuildFailed("; ".join(failures))
+        raise BuildFailed("; ".join(failures), latex=any(done.latex_failed for done in finished.values()))
     _prune_cache(work, since=started)
     timings["total"] = time.perf_counter() - started
     return timings
@@ -136,30 +147,21 @@ def _finish(
     env: dict[str, str],
     previous: Path | None,
     children: Children,
-) -> tuple[str, str | None, float]:
-    """Wait for one builder and, for the PDF, run LaTeX: (its messages, its failure, its time)."""
+    latex: Latex,
+) -> Finished:
+    """Wait for one builder and, for the PDF, run LaTeX."""
     try:
         _, stderr = proc.communicate()
     finally:
         children.reap(proc)
     text = stderr.decode(errors="replace")
     if proc.returncode:
-        return text, f"{fmt}: sphinx-build exited {proc.returncode}", 0.0
+        return Finished(text, f"{fmt}: sphinx-build exited {proc.returncode}")
     if fmt == "pdf":
-        latex_dir, stem = work / "latex", project.stem
-        carried = carry_latex_auxiliaries(previous, latex_dir, stem)
-        returncode, output = latexmk(latex_dir, env, stem, children)
-        if returncode and carried:
-            # an earlier build's auxiliary files may name commands this one no longer defines:
-            # LaTeX from nothing decides whether the fault is in the sources
-            for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
-                (latex_dir / name).unlink(missing_ok=True)
-            returncode, output = latexmk(latex_dir, env, stem, children)
-        if returncode:
-            log = latex_dir / f"{stem}.log"
-            tail = log.read_text(errors="replace")[-3000:] if log.exists() else output.decode()
-            return text + tail, f"pdf: latexmk exited {returncode} (see {stem}.log above)", 0.0
-    return text, None, time.perf_counter() - t0
+        log, failure = make_pdf(work / "latex", project.stem, env, previous, children, latex)
+        if failure:
+            return Finished(text + log, failure, latex_failed=True)
+    return Finished(text, None, time.perf_counter() - t0)
 
 
 def _carry_cache(previous: Path | None, work: Path) -> None:
