@@ -23,6 +23,10 @@ ROOT = Path(__file__).parent
 PACKAGE = "scholarly_edition"
 FORMATS = ("html", "epub", "pdf")
 BENCH = ROOT / "tests" / "bench"
+PREVIEW = ROOT / "_build" / ".preview"
+"""The live preview's folder: inside _build/, which the build only ever adds to, never replaces,
+and beside its outputs, so that a build (``nox -s build``) goes on while a preview runs and the
+preview's files sit with every other build output (ignored by git, removed with _build/)."""
 
 LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended", "xindy"]
 TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless"]
@@ -120,7 +124,7 @@ def serve(session: nox.Session) -> None:
         "-n",
         "--keep-going",
         str(ROOT / "edition"),
-        str(ROOT / "_build" / "preview"),
+        str(PREVIEW),
         *session.posargs,
     )
 

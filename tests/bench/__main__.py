@@ -168,7 +168,9 @@ def bench_preview(copy: Path, args: argparse.Namespace) -> dict[str, Any]:
     essay = copy / synthetic.ESSAY
     original = essay.read_text("utf-8")
     paragraph = _editable_paragraph(original)
-    doctrees, outdir = copy / "_build" / "doctrees", copy / "_build" / "html"
+    # where ``nox -s serve`` previews, with sphinx-autobuild's doctrees inside it
+    outdir = copy / "_build" / ".preview"
+    doctrees = outdir / ".doctrees"
     command = project.sphinx_html_command(copy, doctrees, outdir)
     env = project.build_env(copy)
     _step("edit-to-preview: first build")

@@ -1,0 +1,228 @@
+"""LaTeX on the PDF edition: latexmk under a time limit, and where in the sources it stopped.
+
+latexmk reruns xelatex only as often as references and the index need,
+from the auxiliary files an earlier build left when there are any. Some
+inputs keep xelatex busy for many minutes (one word of a few thousand
+letters does), so latexmk runs under a time limit (:data:`TIMEOUT`
+seconds, or ``SCHOLARLY_EDITION_LATEX_TIMEOUT``); when it fires, latexmk
+and everything it started are killed, and the failure names the last
+line of the ``.tex`` file the log names, and the source line that holds
+its longest words where only one does. The LaTeX folder is kept for
+reading at that line (:attr:`Latex.kept`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from scholarly_edition.build.children import Children
+from scholarly_edition.build.errors import BuildFailed
+
+LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "ilg", "lof", "lot", "fdb_latexmk")
+"""What latexmk reads back from an earlier run: with them it checks, without them it rebuilds."""
+TIMEOUT_ENV = "SCHOLARLY_EDITION_LATEX_TIMEOUT"
+TIMEOUT = 120.0
+"""Seconds latexmk may take: the edition's first build needs about ten, a rebuild about two."""
+MAX_PRINT_LINE = 79
+"""Where TeX breaks the lines of its log (TeX Live's ``max_print_line``)."""
+LINE_REFERENCE = re.compile(
+    r"^(?:\./)?[^\s:()]+\.tex:(?P<error>\d+): (?P<message>.*)$"  # an error, with -file-line-error
+    r"|^l\.(?P<context>\d+)\b"  # the line TeX shows an error in
+    r"|\bon input line (?P<input>\d+)\b"  # LaTeX's warnings
+    r"|\bat lines? (?P<first>\d+)(?:--(?P<last>\d+))?",  # the paragraph or box an overfull line is in
+    re.MULTILINE,
+)
+WORD = re.compile(r"(?<![\\\w])[^\W\d_]{6,}")
+"""A word of the text in a line of LaTeX (not a command's name): what may find its source line."""
+SOURCE_SUFFIXES = (".md", ".rst")
+
+
+@dataclass(frozen=True)
+class Latex:
+    """How the PDF's LaTeX runs: its time limit, where its folder is kept if it fails, where the sources are."""
+
+    timeout: float
+    kept: Path
+    srcdir: Path
+
+
+class Run(NamedTuple):
+    returncode: int
+    output: bytes
+    timed_out: bool
+
+
+def timeout_from_env(value: str | None) -> float:
+    """``SCHOLARLY_EDITION_LATEX_TIMEOUT`` as seconds, or the default."""
+    if not value:
+        return TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise BuildFailed(f"{TIMEOUT_ENV}={value!r}: not a number of seconds above 0")
+    return seconds
+
+
+def latex_command(stem: str) -> list[str]:
+    """latexmk reruns xelatex only as often as references and the index need."""
+    return [
+        "latexmk", "-pdfxe", "-dvi-", "-ps-",
+        "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-silent",
+        f"{stem}.tex",
+    ]  # fmt: skip
+
+
+def latex_env(latex_dir: Path) -> dict[str, str]:
+    """The xindy options Sphinx wrote into the LaTeX folder's Makefile.
+
+    Sphinx's latexmkrc calls xindy with ``$XINDYOPTS`` (language, UTF-8,
+    ``sphinx.xdy``), which only its Makefile exports; running latexmk
+    directly needs them too, or the index (UTF-8 names such as Ní Aoláin
+    included) is not made.
+    """
+    makefile = latex_dir / "Makefile"
+    if not makefile.exists():
+        return {}
+    for line in makefile.read_text("utf-8").splitlines():
+        if line.startswith("export XINDYOPTS"):
+            return {"XINDYOPTS": line.split("=", 1)[1].strip()}
+    return {}
+
+
+def latexmk(latex_dir: Path, env: dict[str, str], stem: str, children: Children, timeout: float) -> Run:
+    """Run latexmk on ``stem.tex``; past ``timeout`` seconds, kill it and all it started.
+
+    Its input is /dev/null: TeX that stops to ask the terminal gets an end
+    of file and gives up at once.
+    """
+    proc = children.start(
+        latex_command(stem),
+        cwd=latex_dir,
+        env={**env, **latex_env(latex_dir)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        children.reap(proc)  # kills the group: latexmk, xelatex, xindy
+        output, _ = proc.communicate()
+        return Run(proc.returncode, output, timed_out=True)
+    finally:
+        children.reap(proc)
+    return Run(proc.returncode, output, timed_out=False)
+
+
+def make_pdf(
+    latex_dir: Path, stem: str, env: dict[str, str], previous: Path | None, children: Children, latex: Latex
+) -> tuple[str, str | None]:
+    """LaTeX on the PDF's sources: (what to show of its log, its failure in one line, or None)."""
+    carried = carry_latex_auxiliaries(previous, latex_dir, stem)
+    run = latexmk(latex_dir, env, stem, children, latex.timeout)
+    if run.returncode and carried and not run.timed_out:
+        # an earlier build's auxiliary files may name commands this one no longer defines:
+        # LaTeX from nothing decides whether the fault is in the sources
+        for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
+            (latex_dir / name).unlink(missing_ok=True)
+        run = latexmk(latex_dir, env, stem, children, latex.timeout)
+    if not run.returncode and not run.timed_out:
+        return "", None
+    log_file = latex_dir / f"{stem}.log"
+    log = log_file.read_text("utf-8", errors="replace") if log_file.exists() else ""
+    tex = (latex_dir / f"{stem}.tex").read_text("utf-8", errors="replace").splitlines()
+    place = culprit(log, tex, latex.kept / f"{stem}.tex", latex.srcdir)
+    if run.timed_out:
+        return "", (
+            f"pdf: LaTeX ran over its {latex.timeout:g} s ({TIMEOUT_ENV}) and was stopped, "
+            f"{place or f'at no line its log names ({shown(latex.kept / log_file.name)})'}"
+        )
+    tail = log[-3000:] if log else run.output.decode(errors="replace")
+    return tail, f"pdf: latexmk exited {run.returncode}{f', {place}' if place else f' (see {stem}.log above)'}"
+
+
+def culprit(log: str, tex: list[str], kept_tex: Path, srcdir: Path) -> str | None:
+    """Where LaTeX was, as its log last names it: ``at SOURCE:LINE (TEX:LINE): error``, or None.
+
+    The place is the last line the log names (an error's line, the line of
+    an error's context, a warning's input line, an overfull line's
+    paragraph); the source line is the one that holds the longest word of
+    that place which only one source line holds.
+    """
+    found = list(LINE_REFERENCE.finditer(unwrap(log)))
+    if not found:
+        return None
+    last = found[-1]
+    first = int(last["error"] or last["context"] or last["input"] or last["first"])
+    final = int(last["last"] or first)
+    lines = f"{first}" if final == first else f"{first}-{final}"
+    message = f": {last['message'].strip()}" if last["message"] else ""
+    source = source_line(tex[first - 1 : final], srcdir)
+    where = f"{shown(kept_tex)}:{lines}"
+    return f"at {source} ({where}){message}" if source else f"at {where}{message}"
+
+
+def unwrap(log: str) -> str:
+    """The log with the lines TeX broke at :data:`MAX_PRINT_LINE` characters joined again."""
+    joined: list[str] = []
+    pending = ""
+    for line in log.split("\n"):
+        pending += line
+        if MAX_PRINT_LINE not in (len(line), len(line.encode())):
+            joined.append(pending)
+            pending = ""
+    return "\n".join([*joined, pending] if pending else joined)
+
+
+def source_line(tex_lines: list[str], srcdir: Path) -> str | None:
+    """``FILE:LINE`` of the one source line that holds the longest word these LaTeX lines share with it."""
+    words = sorted({word for line in tex_lines for word in WORD.findall(line)}, key=len, reverse=True)
+    if not words:
+        return None
+    sources = [
+        (path, path.read_text("utf-8", errors="replace").splitlines())
+        for path in sorted(srcdir.rglob("*"))
+        if path.suffix in SOURCE_SUFFIXES and not any(part.startswith("_") for part in path.relative_to(srcdir).parts)
+    ]
+    for word in words[:20]:
+        hits = [(path, number) for path, lines in sources for number, line in enumerate(lines, 1) if word in line]
+        if len(hits) == 1:
+            return f"{shown(hits[0][0])}:{hits[0][1]}"
+    return None
+
+
+def shown(path: Path) -> str:
+    """``path`` as a message shows it: from the current folder where it is under it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def carry_latex_auxiliaries(previous: Path | None, latex_dir: Path, stem: str) -> list[str]:
+    """Give latexmk the previous run's auxiliary files, so it checks them rather than rebuilds them."""
+    source = previous / "latex" if previous else None
+    if not source or not source.is_dir():
+        return []
+    carried = []
+    for ext in LATEX_AUXILIARIES:
+        old = source / f"{stem}.{ext}"
+        if old.is_file() and not (latex_dir / old.name).exists():
+            shutil.copy2(old, latex_dir / old.name)
+            carried.append(old.name)
+    return carried
+
+
+def keep_latex(latex_dir: Path, kept: Path) -> None:
+    """Keep a failed build's LaTeX folder at ``kept`` (replacing an earlier one), for reading at the named line."""
+    shutil.rmtree(kept, ignore_errors=True)
+    if latex_dir.is_dir():
+        os.replace(latex_dir, kept)
