@@ -21,7 +21,7 @@ from sphinx.errors import SphinxError
 
 from scholarly_edition.apparatus.copytext import CopyText
 from scholarly_edition.bibliography import bibtex_csl, ris
-from scholarly_edition.formats import latexlog
+from scholarly_edition.build import latexlog
 from scholarly_edition.problems import Finding
 from scholarly_edition.text import bibcheck, encoding, notes, sources
 
@@ -368,3 +368,19 @@ def test_a_base_url_must_be_http(setting: str, make_app, app_params) -> None:
         ConfigError, match=rf"conf\.py: {setting} = 'javascript://%0Aalert\(1\)/': an absolute http\(s\) URL"
     ):
         make_app(*args, **kwargs)
+
+
+@pytest.mark.slow
+def test_an_emoji_the_pdf_fonts_lack_stops_the_build_at_its_line(tmp_path: Path, capfd) -> None:
+    """xelatex drops a character its fonts lack and only logs it; the build reads the log and stops."""
+    import shutil
+
+    from scholarly_edition.build import BuildFailed, Project, build
+
+    root = tmp_path / "second"
+    shutil.copytree(Path(__file__).parent / "roots" / f"test-{ROOT}", root)
+    line = _edit(root, "essay.md", "The essay ends here.", "The essay ends here 😀.")
+    with pytest.raises(BuildFailed, match="fonts lack characters"):
+        build(["pdf"], root / "_build", epoch="1700000000", project=Project.at(root))
+    err = capfd.readouterr().err
+    assert re.search(rf"essay\.md:{line}: ERROR: the PDF's font FreeSerif has no '😀' \(U\+1F600\)", err), err

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scholarly_edition.bibliography.citeproc import CACHE_ENV
+from scholarly_edition.build import latexlog
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
@@ -161,7 +162,23 @@ def _finish(
         log, failure = make_pdf(work / "latex", project.stem, env, previous, children, latex)
         if failure:
             return Finished(text + log, failure, latex_failed=True)
+        lost = _lost_characters(project, work / "latex" / f"{project.stem}.log")
+        if lost:
+            return Finished(text + lost, "pdf: its fonts lack characters the text holds (named above)")
     return Finished(text, None, time.perf_counter() - t0)
+
+
+def _lost_characters(project: Project, log: Path) -> str:
+    """Messages for every character xelatex's fonts lacked, each at the source line that holds it."""
+    if not log.is_file():
+        return ""
+    sources = [
+        project.confdir / "conf.py",
+        *sorted(project.srcdir.rglob("*.md")),
+        *sorted(project.confdir.glob("*.bib")),
+    ]
+    found = latexlog.problems(log.read_text("utf-8", errors="replace"), sources)
+    return "".join(f"{f.location or log}: ERROR: {f.message}\n" for f in found)
 
 
 def _carry_cache(previous: Path | None, work: Path) -> None:
