@@ -36,6 +36,8 @@ edition_bibtex_shorttitle = "Radicalisation enigma"
 edition_bib_edition = "scholarly ed."  # the edition statement as all three styles abbreviate it
 edition_original_dateline = "Updated: Jun 1"  # the original page's only date, as the copy-text prints it
 edition_original_month_day = (6, 1)  # that date; its year is inferred, never stated
+# the site the essay first appeared on, as far as the copy-text names it: by its tagline alone
+edition_original_site = "The student project covering international relations and foreign affairs"
 edition_subject = (
     "The radicalisation of Central Asian labour migrants in Russia, and how Russia and the Central Asian states respond"
 )

@@ -216,6 +216,9 @@ class EditionConfig:
     bib_edition: str = setting("", is_str, "The edition statement as the styles abbreviate it.")
     original_dateline: str = setting("", is_str, "The original page's only date, as the copy-text prints it.")
     original_month_day: tuple[int, int] = setting((1, 1), is_month_day, "That date's (month, day).")
+    original_site: str = setting(
+        "", is_str, "The original site as far as the copy-text names it (its tagline, say); no name is invented."
+    )
     cite_styles: tuple[tuple[str, str, str], ...] = setting(
         DEFAULT_CITE_STYLES, is_cite_styles, "(slug, label, CSL style id) of each style the cite page shows."
     )

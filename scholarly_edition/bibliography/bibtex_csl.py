@@ -66,7 +66,13 @@ TEXT_FIELDS: Mapping[str, str] = {
 """biblatex field to CSL variable, for fields that carry text."""
 
 RICH_TEXT = frozenset({"title", "title-short", "container-title"})
-"""CSL variables whose braces mark protected capitalisation."""
+"""CSL variables whose braces mark protected capitalisation.
+
+refs.bib keeps titles in sentence case, proper nouns braced. CSL-JSON gets
+them as plain text: a style makes headline case of sentence case (Chicago,
+MLA) without touching a capital, and APA prints them as they are, so no
+``<span class="nocase">`` is needed, and none reaches Zotero, which would keep
+it in the title as text."""
 
 VERBATIM = frozenset({"URL", "DOI"})
 """CSL variables copied byte for byte: URLs are printed as the source has them."""
@@ -248,7 +254,8 @@ def entry_to_csl(key: str, entry: Entry) -> dict[str, Any]:
         if variable in VERBATIM:
             item[variable] = raw.strip()
         elif variable in RICH_TEXT:
-            item[variable] = latex_to_csl_rich_text(raw)
+            latex_to_csl_rich_text(raw)  # the braces must balance, as BibTeX needs them to
+            item[variable] = latex_to_text(raw)
         else:
             item[variable] = latex_to_text(raw)
     if "issued" not in item and "year" in entry.fields:

@@ -130,7 +130,8 @@ def bibtex(entries: Iterable[tuple[str, Entry]], header: str = "") -> str:
 
 
 BIB_HEADER = (
-    "The works cited in the essay, exported by the edition's build from refs.bib.\n"
+    "The essay (this edition, then the original web page) and the works it cites,\n"
+    "exported by the edition's build from conf.py and refs.bib.\n"
     "biblatex entry types and fields; UTF-8."
 )
 
@@ -145,11 +146,16 @@ def write_atomic(path: Path, text: str) -> None:
 def prepare(
     references: list[dict[str, Any]], essay: list[dict[str, Any]], entries: Iterable[tuple[str, Entry]]
 ) -> dict[str, str]:
-    """Every export's text by file name, each CSL-JSON file validated first."""
+    """Every export's text by file name, each CSL-JSON file validated first.
+
+    ``entries`` are the essay's own records followed by the works it cites; the
+    BibTeX and RIS files carry both, as ``essay.json`` and ``references.json``
+    do between them, so whichever file a reader imports names the essay too.
+    """
     validate_csl(references, REFERENCES_JSON)
     validate_csl(essay, ESSAY_JSON)
     try:
-        ris_text = ris.dumps(references)
+        ris_text = ris.dumps([*essay, *references])
     except ris.RISError as exc:
         raise ExportError([Finding(str(exc), REFERENCES_RIS)]) from None
     return {

@@ -33,6 +33,8 @@ Tag = tuple[str, str]
 
 ZOTERO_TYPE = "book"
 """The essay's item type for Zotero: the CSL type of this edition's record."""
+ZOTERO_SCHEMA_TYPE = "Book"
+"""The same type in schema.org's words."""
 
 SCHEMA_TYPES: Mapping[str, str] = {
     "article-journal": "ScholarlyArticle",
@@ -111,6 +113,16 @@ def highwire(
     return [("citation_title", title), *authors, *_given(optional), *cited]
 
 
+def edition_statement(essay: Mapping[str, Any], abstract: str | None) -> list[Tag]:
+    """What Zotero's Embedded Metadata reads for a book's edition and abstract.
+
+    No Highwire tag carries an edition; PRISM's ``prism.edition`` does (RDF.js).
+    ``citation_abstract`` comes first among the abstracts it reads, before the
+    page's ``og:description``, which describes the page, not the essay.
+    """
+    return _given([("prism.edition", essay.get("edition")), ("citation_abstract", abstract)])
+
+
 def dublin_core(title: str, essay: Mapping[str, Any], identifier: str | None, *, html_url: str | None) -> list[Tag]:
     """Dublin Core tags for the essay (``DC.type`` tells Zotero the item type)."""
     creators = [("DC.creator", person_text(n)) for n in essay.get("author", [])]
@@ -184,10 +196,10 @@ def json_ld(
     html_url: str | None,
     encodings: Iterable[tuple[str, str | None]],
 ) -> dict[str, Any]:
-    """The essay as a schema.org ``ScholarlyArticle`` citing every work."""
+    """The essay as a schema.org ``Book`` (this edition: the type every other channel gives it) citing every work."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
+        "@type": ZOTERO_SCHEMA_TYPE,
         "headline": title,
         "name": title,
         "author": [_agent(n) for n in essay.get("author", [])],
@@ -196,14 +208,16 @@ def json_ld(
     }
     if identifier:
         data["identifier"] = identifier
-    if "version" in essay:
-        data["version"] = essay["version"]
+    if "edition" in essay:
+        data["bookEdition"] = essay["edition"]
     if html_url:
         data["url"] = html_url
     media = [{"@type": "MediaObject", "encodingFormat": fmt, "contentUrl": url} for fmt, url in encodings if url]
     if media:
         data["encoding"] = media
     based_on: dict[str, Any] = {"@type": "WebPage", "name": title, "author": data["author"]}
+    if original_date := date_parts(original):
+        based_on["datePublished"] = iso_date(original_date)
     if "note" in original:
         based_on["description"] = original["note"]
     data["isBasedOn"] = based_on

@@ -43,6 +43,8 @@ class EditionMetadata:
     language: str
     original_dateline: str
     original_month_day: tuple[int, int]
+    original_site: str = ""
+    """The site the essay first appeared on, as the copy-text names it (a tagline); never a guessed name."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,13 @@ def original_date(items: Iterable[Mapping[str, Any]], month_day: tuple[int, int]
 
 def inference_note(meta: EditionMetadata, original: OriginalDate) -> str:
     """The explanation that travels with the original page's record."""
-    said = f"The page is dated “{meta.original_dateline}”, without a year."
+    site = (
+        f"First published on a web site whose tagline is “{meta.original_site}”; the copy-text gives neither "
+        "its name nor the page's address. "
+        if meta.original_site
+        else ""
+    )
+    said = f"{site}The page is dated “{meta.original_dateline}”, without a year."
     if original.date is None or original.latest_access is None:
         return said
     latest = original.latest_access
@@ -150,5 +158,17 @@ def entries(meta: EditionMetadata, original: OriginalDate, url: str | None) -> d
 
 
 def csl_items(records: Mapping[str, Entry]) -> list[dict[str, Any]]:
-    """The records as CSL-JSON, through the converter ``refs.bib`` goes through."""
-    return bibtex_csl.entries_to_csl(records.items())
+    """The records as CSL-JSON, through the converter ``refs.bib`` goes through.
+
+    Zotero imports a CSL ``book`` that has a ``version`` as software, its
+    author as programmer (zotero/utilities, utilities_item.js,
+    ``itemFromCSLJSON``: ``type == 'book' && cslItem.version`` →
+    ``computerProgram``). So the edition's version travels in its edition
+    statement, which every style prints and every reader keeps.
+    """
+    items = bibtex_csl.entries_to_csl(records.items())
+    for item in items:
+        if item["type"] == "book" and "version" in item:
+            version = item.pop("version")
+            item["edition"] = f"{item['edition']}, version {version}" if item.get("edition") else f"version {version}"
+    return items

@@ -47,7 +47,9 @@ _TEXT: Mapping[str, str] = {
 """CSL variable to rispy key, for text copied as it is (rich text made plain)."""
 
 
-_OWN = frozenset({"id", "type", "author", "editor", "title", "issued", "accessed", "URL", "page", "note"})
+_OWN = frozenset(
+    {"id", "type", "author", "editor", "title", "issued", "accessed", "URL", "page", "note", "original-date"}
+)
 """Variables mapped one by one in :func:`item_to_ris`."""
 
 
@@ -90,6 +92,9 @@ def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
         entry["date"], entry["year"] = ris_date(item["issued"])
     if "accessed" in item:
         entry["access_date"] = ris_date(item["accessed"])[0]
+    if "original-date" in item:  # RIS's "original publication"; approximate dates say so
+        date = item["original-date"]
+        entry["original_publication"] = ris_date(date)[0] + (" (approximate)" if date.get("circa") else "")
     if "URL" in item:
         entry["urls"] = [item["URL"]]
     if "page" in item:

@@ -39,6 +39,7 @@ class Citing(NamedTuple):
     title: str
     items: list[dict[str, Any]]  # this edition, then the original page
     bibtex: str
+    records: dict[str, Any]  # the same two as biblatex entries (pybtex), for the exports
     styles: list[StyleCitation]
     example_paragraph: int
     paragraph_count: int

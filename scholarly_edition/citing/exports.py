@@ -26,7 +26,9 @@ def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.data["exports"] = None
     if app.builder.name == "html" and domain.citing is not None:
         try:
-            domain.data["exports"] = prepare(csl_items(env), domain.citing.items, list(bib_entries(env).items()))
+            citing = domain.citing
+            works = list(bib_entries(env).items())
+            domain.data["exports"] = prepare(csl_items(env), citing.items, [*citing.records.items(), *works])
         except ExportError as exc:
             for finding in exc.findings:  # its location is the export file, which has no line in the sources
                 report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)

@@ -79,6 +79,7 @@ def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict
         metatags.link_html("schema.DC", "http://purl.org/dc/elements/1.1/"),
         metatags.meta_html(metatags.dublin_core(title, essay, identifier, html_url=html_url)),
         metatags.meta_html(metatags.highwire(title, essay, references, html_url=html_url, pdf_url=pdf_url)),
+        metatags.meta_html(metatags.edition_statement(essay, edition.subject or None)),
         metatags.link_html(
             "alternate",
             pathto(exports.ESSAY_JSON, 1),

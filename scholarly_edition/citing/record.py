@@ -57,6 +57,7 @@ def metadata(config: Config, edition: EditionConfig) -> essay_record.EditionMeta
         language=edition.language,
         original_dateline=edition.original_dateline,
         original_month_day=(edition.original_month_day[0], edition.original_month_day[1]),
+        original_site=edition.original_site,
     )
 
 
@@ -159,6 +160,7 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
         title=meta.title,
         items=items,
         bibtex=bibtex([(meta.key, records[meta.key])]),
+        records=records,
         styles=formatted,
         example_paragraph=example,
         paragraph_count=count,
