@@ -68,7 +68,8 @@ extensions = [
 ]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_copytext"]
+exclude_patterns = ["_copytext", "_templates"]
+templates_path = ["edition/_templates"]  # furo's page without its "Made with" line (the About page credits the tools)
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 3
 bibtex_bibfiles = ["refs.bib"]
