@@ -117,7 +117,7 @@ def test_title_page_is_made_from_the_configuration(app, warning) -> None:
     citing = citing_domain(app.env).citing
     assert citing is not None
     entry = to_text(citing.styles[0].bibliography)
-    assert entry == "Smith, Jane. A Test: Of the Apparatus. Version 7.7.7. Test ed. 2030."
+    assert entry == "Smith, Jane. A Test: Of the Apparatus. Test ed., version 7.7.7. 2030."
     assert f"How to cite: {entry}" in page
 
 

@@ -26,10 +26,12 @@ def test_corporate_author_stays_whole_as_literal() -> None:
     assert item["author"] == [{"literal": "Safe Internet League"}]
 
 
-def test_braced_words_are_protected_from_case_changes() -> None:
+def test_titles_reach_csl_json_as_plain_sentence_case() -> None:
+    """No <span class="nocase">: Zotero would keep it in the title as text, and sentence case needs none."""
     item = bibtex_csl.entry_to_csl("k", entry("book", title="How {Isis} is recruiting in {Moscow}"))
-    assert item["title"] == 'How <span class="nocase">Isis</span> is recruiting in <span class="nocase">Moscow</span>'
-    assert bibtex_csl.strip_rich_text(item["title"]) == "How Isis is recruiting in Moscow"
+    assert item["title"] == "How Isis is recruiting in Moscow"
+    with pytest.raises(bibtex_csl.BibTeXToCSLError, match="unbalanced braces"):
+        bibtex_csl.entry_to_csl("k", entry("book", title="How {Isis is recruiting"))
 
 
 def test_dates_and_accessed_dates_become_date_parts() -> None:

@@ -26,17 +26,17 @@ def test_three_styles_formatted_by_the_csl_processor(app, warning) -> None:
     root = lxml_html.fromstring((app.outdir / "cite.html").read_bytes())
     texts = {p.get("id"): _text(p) for p in root.xpath("//p[contains(@class, 'citation-text')]")}
     assert texts["cite-chicago-citation"] == (
-        "Ann Example, Moscow Notes: An Essay, version 2.1 ([2024?]; test ed., 2024)."
+        "Ann Example, Moscow Notes: An Essay ([2024?]; test ed., version 2.1, 2024)."
     )
     assert texts["cite-chicago-locator"] == (
-        "Ann Example, Moscow Notes: An Essay, version 2.1 ([2024?]; test ed., 2024), para. 3."
+        "Ann Example, Moscow Notes: An Essay ([2024?]; test ed., version 2.1, 2024), para. 3."
     )
-    assert texts["cite-chicago-entry"] == "Example, Ann. Moscow Notes: An Essay. Version 2.1. [2024?]. Test ed., 2024."
+    assert texts["cite-chicago-entry"] == "Example, Ann. Moscow Notes: An Essay. [2024?]. Test ed., version 2.1, 2024."
     # APA keeps the stored sentence case and gives the republished work's two dates
     assert texts["cite-apa-citation"] == "(Example, ca. 2024/2024)"
     assert texts["cite-apa-locator"] == "(Example, ca. 2024/2024, para. 3)"
     assert texts["cite-apa-entry"] == (
-        "Example, A. (2024). Moscow notes: An essay (Version 2.1, test ed.). (Original work published ca. 2024)"
+        "Example, A. (2024). Moscow notes: An essay (test ed., version 2.1). (Original work published ca. 2024)"
     )
     assert texts["cite-mla-locator"] == "(Example, par. 3)"
     assert (

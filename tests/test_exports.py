@@ -82,7 +82,10 @@ def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
     app.build()
     exported = parse_file(app.outdir / "references.bib")
     source = parse_file(app.srcdir / "refs.bib")
-    assert list(exported.entries) == list(source.entries)
+    # the essay first, as this edition and as the original page, then every work as refs.bib has it
+    assert list(exported.entries) == ["example-moscow", "example-moscow-original", *source.entries]
+    assert exported.entries["example-moscow"].type == "book"
+    assert exported.entries["example-moscow-original"].type == "online"
     for key, entry in source.entries.items():
         back = exported.entries[key]
         assert back.type == entry.type
@@ -96,8 +99,11 @@ def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
 def test_ris_parses_with_rispy(app, warning) -> None:
     app.build()
     records = rispy.loads((app.outdir / "references.ris").read_text("utf-8"))
-    assert [r["id"] for r in records] == ["smith2000", "body2010", "tricky2021"]
-    book, online, _ = records
+    ids = ["example-moscow", "example-moscow-original", "smith2000", "body2010", "tricky2021"]
+    assert [r["id"] for r in records] == ids
+    edition, original, book, online, _ = records
+    assert edition["type_of_reference"] == "BOOK" and edition["edition"] == "test ed., version 2.1"
+    assert original["type_of_reference"] == "ELEC" and original["authors"] == ["Example, Ann"]
     assert book["type_of_reference"] == "BOOK" and book["authors"] == ["Smith, Jane"]
     assert book["title"] == "A book about Moscow" and book["place_published"] == "London"
     assert online["type_of_reference"] == "ELEC" and online["authors"] == ["Institute of Examples"]

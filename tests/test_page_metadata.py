@@ -66,7 +66,7 @@ def test_csl_json_alternate_and_json_ld(app, warning) -> None:
     (alternate,) = head.xpath("link[@rel='alternate' and @type='application/vnd.citationstyles.csl+json']")
     assert alternate.get("href") == "essay.json" and (app.outdir / "essay.json").exists()
     data = _json_ld(head)
-    assert data["@type"] == "ScholarlyArticle" and data["headline"] == "Moscow Notes: An Essay"
+    assert data["@type"] == "Book" and data["headline"] == "Moscow Notes: An Essay"
     assert data["url"] == BASE + "essay.html"
     assert [c["name"] for c in data["citation"]] == [
         "A book about Moscow",
