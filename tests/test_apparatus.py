@@ -393,7 +393,7 @@ def test_a_second_essay_builds_every_format_with_its_own_notes_apparatus_and_exp
     textual = " ".join(lxml_html.fromstring((html / "textual-notes.html").read_bytes()).text_content().split())
     assert "Copy-text: Micklin, “The Aral Sea Disaster”, 48." in textual  # the copy-text's own note 1
     cite = " ".join(lxml_html.fromstring((html / "cite.html").read_bytes()).text_content().split())
-    assert "Okafor, Marta. Rivers of Salt: Notes on the Aral Sea. Version 0.3. [2025?]. Test ed., 2025." in cite
+    assert "Okafor, Marta. Rivers of Salt: Notes on the Aral Sea. [2025?]. Test ed., version 0.3, 2025." in cite
     references = json.loads((html / "references.json").read_text("utf-8"))
     assert [item["id"] for item in references] == ["micklin2007", "whish2014"]
     record = json.loads((html / "essay.json").read_text("utf-8"))
