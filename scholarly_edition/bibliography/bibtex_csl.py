@@ -94,7 +94,6 @@ class BibTeXToCSLError(DataError):
     """An entry that cannot be mapped to CSL without losing or inventing data."""
 
     problem = Problem.BIBLIOGRAPHY
-    key: str | None = None  # the entry at fault, once known
 
 
 def csl_type(entry: Entry) -> str:
@@ -273,7 +272,5 @@ def entries_to_csl(entries: Iterable[tuple[str, Entry]]) -> list[dict[str, Any]]
         try:
             items.append(entry_to_csl(key, entry))
         except BibTeXToCSLError as exc:
-            error = BibTeXToCSLError(f"{key}: {exc}")
-            error.key = key
-            raise error from None
+            raise BibTeXToCSLError(f"{key}: {exc}") from None
     return items

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from scholarly_edition.text import bibcheck, encoding, figures, language, notes, paragraphs, sources
+from scholarly_edition.text import bibcheck, encoding, figures, language, notes, paragraphs, sources, works
 from scholarly_edition.text.domain import TextDomain
 
 
 def setup(app: Sphinx) -> None:
     app.add_domain(TextDomain)
-    for module in (bibcheck, encoding, sources, notes, paragraphs, language, figures):
+    for module in (bibcheck, works, encoding, sources, notes, paragraphs, language, figures):
         module.setup(app)

@@ -25,7 +25,6 @@ from pybtex.scanner import PybtexSyntaxError
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
-from scholarly_edition.bibliography import bibtex_csl
 from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import DataError, Finding, Problem
 
@@ -128,11 +127,6 @@ def entry_problems(key: str, entry: Entry) -> list[str]:
         problems.append("entry has no title")
     if entry.type.lower() in REQUIRES_AUTHOR and not entry.persons.get("author"):
         problems.append(f"@{entry.type} entry has no author")
-    if not problems:
-        try:  # every field as the notes and exports will read it: dates, LaTeX, markup
-            bibtex_csl.entry_to_csl(key, entry)
-        except bibtex_csl.BibTeXToCSLError as exc:
-            problems.append(str(exc))
     return problems
 
 

@@ -31,7 +31,7 @@ from scholarly_edition.errors import report, stop
 from scholarly_edition.problems import Problem
 from scholarly_edition.text import pandoc_ast
 from scholarly_edition.text.domain import text_domain
-from scholarly_edition.translators import add_node, is_epub
+from scholarly_edition.translators import SKIPPED, add_node, is_epub
 
 
 class paragraph_marker(nodes.Inline, nodes.Element):
@@ -146,5 +146,6 @@ def visit_text(self: Any, node: paragraph_marker) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    add_node(app, paragraph_marker, html=(visit_html, None), latex=(visit_latex, None), text=(visit_text, None))
+    writers = {"html": (visit_html, None), "latex": (visit_latex, None), "text": (visit_text, None)}
+    add_node(app, paragraph_marker, man=SKIPPED, texinfo=SKIPPED, **writers)
     app.add_transform(NumberParagraphs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition.bibliography import bibtex_csl
@@ -41,6 +42,16 @@ def entry_location(env: BuildEnvironment, key: str | None) -> str | None:
     return None
 
 
+def convert(app: Sphinx) -> None:
+    """Convert refs.bib once, as soon as it is read: a bad date or bare % stops the build before any page is."""
+    csl_items(app.env)
+
+
+def setup(app: Sphinx) -> None:
+    # after the strict read of refs.bib (bibcheck, priority 400)
+    app.connect("builder-inited", convert, priority=450)
+
+
 def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
     """Every work in ``refs.bib`` as CSL-JSON, converted once per environment."""
     entries = bib_entries(env)
@@ -48,10 +59,14 @@ def csl_items(env: BuildEnvironment) -> list[dict[str, Any]]:
     domain = text_domain(env)
     cached = domain.data["csl"]
     if cached is None or cached[0] is not entries or cached[1] != signature:
-        try:
-            items = bibtex_csl.entries_to_csl(entries.items())
-        except bibtex_csl.BibTeXToCSLError as exc:
-            report(Problem.BIBLIOGRAPHY, str(exc), location=entry_location(env, exc.key))
+        items, failed = [], False
+        for key, entry in entries.items():  # every entry, so that one run names every bad one
+            try:
+                items.append(bibtex_csl.entry_to_csl(key, entry))
+            except bibtex_csl.BibTeXToCSLError as exc:
+                report(Problem.BIBLIOGRAPHY, f"{key}: {exc}", location=entry_location(env, key))
+                failed = True
+        if failed:
             stop(Problem.BIBLIOGRAPHY, "an entry above cannot be cited without losing or inventing data")
         cached = domain.data["csl"] = (entries, signature, items)
     converted: list[dict[str, Any]] = cached[2]
