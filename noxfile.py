@@ -88,7 +88,9 @@ def ensure_debian(session: nox.Session, packages: list[str]) -> None:
     missing = missing_debian(packages)
     if not missing:
         return
-    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    # the .deb files are not kept once installed (half a gigabyte for TeX Live, Chromium and Java)
+    keep_no_debs = ["-o", "APT::Keep-Downloaded-Packages=false"]
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *keep_no_debs, *missing]
     if os.geteuid() == 0:
         prefix: list[str] = []
     elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0:
