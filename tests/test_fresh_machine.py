@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 import quickstart
@@ -102,6 +103,29 @@ def remove(root: Path) -> None:
     subprocess.run(["rm", "-rf", "--one-file-system", str(root)], check=True)
 
 
+def run_timed(command: list[str], out: TextIO) -> tuple[int, list[dict[str, object]]]:
+    """Run ``command`` with no input, each line of its output logged with the seconds since it started.
+
+    Returns its exit status and its steps: each ``nox >`` command it ran
+    (the first step is what came before the first), with its seconds.
+    """
+    started = time.perf_counter()
+    steps: list[dict[str, object]] = [{"step": "(start)", "at": 0.0}]
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout
+    for raw in proc.stdout:
+        text = raw.decode("utf-8", "replace").rstrip("\n")
+        at = round(time.perf_counter() - started, 1)
+        out.write(f"{at:7.1f} {text}\n")
+        if text.startswith("nox > ") and not text.startswith(("nox > Running session", "nox > Session ")):
+            steps.append({"step": text.removeprefix("nox > "), "at": at})
+    returncode = proc.wait()
+    end = round(time.perf_counter() - started, 1)
+    for step, after in zip(steps, [*steps[1:], {"at": end}]):
+        step["seconds"] = round(float(after["at"]) - float(step["at"]), 1)  # type: ignore[arg-type]
+    return returncode, steps
+
+
 def gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
@@ -156,17 +180,13 @@ def test_quick_start_on_a_fresh_debian_12(figures) -> None:
                     out.write(f"\n+ {line}\n")
                     out.flush()
                     started = time.perf_counter()
-                    proc = subprocess.run(
-                        ["chroot", str(root), "/usr/bin/env", "-i", *(f"{k}={v}" for k, v in env.items())]
-                        + ["bash", "-c", f"cd {EDITION} && {line}"],
-                        stdin=subprocess.DEVNULL,
-                        stdout=out,
-                        stderr=subprocess.STDOUT,
-                        check=False,
-                    )
+                    command = ["chroot", str(root), "/usr/bin/env", "-i", *(f"{k}={v}" for k, v in env.items())]
+                    command += ["bash", "-c", f"cd {EDITION} && {line}"]
+                    returncode, steps = run_timed(command, out)
                     seconds = round(time.perf_counter() - started, 1)
-                    results["lines"].append({"line": line, "seconds": seconds, "exit": proc.returncode})  # type: ignore[attr-defined]
-                    if proc.returncode:
+                    entry = {"line": line, "seconds": seconds, "exit": returncode, "steps": steps}
+                    results["lines"].append(entry)  # type: ignore[attr-defined]
+                    if returncode:
                         break
             results["total_s"] = round(time.perf_counter() - total, 1)
             results["after_bytes"] = size(root)
@@ -189,6 +209,9 @@ def test_quick_start_on_a_fresh_debian_12(figures) -> None:
             remove(root)
     for n, entry in enumerate(results["lines"], start=1):  # type: ignore[arg-type]
         figures[f"fresh Debian 12, line {n}"] = f"{entry['seconds']} s: {entry['line']}"
+        for k, step in enumerate(entry["steps"], start=1):
+            if step["seconds"] >= 5:
+                figures[f"fresh Debian 12, line {n}, step {k}"] = f"{step['seconds']} s: {str(step['step'])[:80]}"
     figures["fresh Debian 12, all lines"] = f"{results['total_s']} s"
     figures["fresh Debian 12, disk"] = f"{gib(results['before_bytes'])} before, {gib(results['after_bytes'])} after"  # type: ignore[arg-type]
     failed = [e for e in results["lines"] if e["exit"]]  # type: ignore[attr-defined]
