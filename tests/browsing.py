@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import system
 from chromium import CHROMIUM, CHROMIUM_ARGS
 
 _WATCH = """
@@ -84,6 +85,7 @@ def site(edition: Any) -> Iterator[Site]:
 def chromium() -> Iterator[Any]:
     # per module, not per session: Playwright's sync API allows one running
     # instance at a time, and other test modules may start their own
+    system.require_browser()  # a driver that cannot start says why, not "Connection closed"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -7,6 +7,7 @@ import subprocess
 import zipfile
 
 import fidelity
+import system
 from conftest import STEM
 from lxml import html as lxml_html
 
@@ -125,9 +126,8 @@ def test_fidelity_check_catches_a_changed_word() -> None:
 
 
 def test_epubcheck_reports_nothing(edition, figures) -> None:
-    result = subprocess.run(
-        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(edition.epub)], capture_output=True, text=True
-    )
+    system.require("java", system.EPUBCHECK)
+    result = subprocess.run(["java", "-jar", system.EPUBCHECK, str(edition.epub)], capture_output=True, text=True)
     output = result.stdout + result.stderr
     counts = re.search(r"\d+ fatals / \d+ errors / \d+ warnings", output)
     figures["EPUBCheck"] = counts[0] if counts else "no verdict"

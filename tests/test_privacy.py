@@ -142,4 +142,4 @@ def test_dependencies_are_pinned_with_hashes() -> None:
     noxfile = (ROOT / "noxfile.py").read_text("utf-8")
     # every session installs from the locks, never a loose `pip install`
     assert "--locked" in noxfile and "npm_ci(session, ROOT)" in noxfile
-    assert not re.search(r"session\.install\((?!\"uv\")", noxfile)
+    assert not re.search(r"session\.install\((?!f\"uv==\{UV_VERSION\}\")", noxfile)

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import system
 from conftest import STEM
 from lxml import etree
 from lxml import html as lxml_html
@@ -39,6 +40,7 @@ _LINKS = " | ".join(
 
 
 def test_nu_html_checker_finds_no_error_on_any_page(edition, figures) -> None:
+    system.require("java")
     if not VNU.exists():
         pytest.fail(f"the Nu HTML Checker is not installed: run `npm ci --ignore-scripts` in {ROOT}")
     pages = sorted(str(p) for p in edition.html.rglob("*.html"))

@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from chromium import CHROMIUM
+from chromium import CHROMIUM, playwright_driver_error
 from chromium import CHROMIUM_ARGS as _ARGS
 
 CHROMIUM_ARGS = ["--headless=new" if a == "--headless" else a for a in _ARGS]
@@ -88,6 +88,9 @@ _RENDER_BLOCKING_JS = """() => Array.from(document.querySelectorAll(
 
 def page_weight(url: str) -> PageWeight:
     """Load ``url`` in Chromium and add up everything it fetched."""
+    error = playwright_driver_error()
+    if error:
+        raise RuntimeError(error)
     from playwright.sync_api import sync_playwright
 
     weight = PageWeight()

@@ -1,9 +1,11 @@
 """Lighthouse scores for a served page, on mobile and desktop.
 
 Lighthouse comes from npm, pinned in this folder's ``package-lock.json`` and
-installed with ``npm ci`` (its ``overrides`` pin two packages that one of
-its dependencies asks for as "latest", which would otherwise make the lock
-file go stale). It drives Debian's Chromium headless. Mobile is
+installed with ``npm ci`` (Debian's npm 9 will do). One of its dependencies
+asks for two packages as "latest"; the lock names the versions it holds
+instead (``nox -s lock`` writes them, see ``pin_dist_tags`` in the
+noxfile), so the lock stays valid when newer ones are published. It drives
+Debian's Chromium headless. Mobile is
 Lighthouse's default (a mid-range phone on a throttled network, simulated);
 desktop is its ``desktop`` preset.
 """
