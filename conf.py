@@ -21,7 +21,9 @@ edition_download_stem = "radicalisation-enigma"
 edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
 edition_language = "en-GB"
 edition_foreign_languages = {"ru": "russian"}
-edition_csl_style = "chicago-notes-bibliography-access-dates"
+# The notes' style: the official Chicago access-dates style, changed so that no note loses a fact its
+# source gives (edition/_styles/chicago-notes-bibliography-all-facts.md lists the changes).
+edition_csl_style = "_styles/chicago-notes-bibliography-all-facts.csl"
 
 # How the essay itself is cited (scholarly_edition.citing). The
 # title is stored as citation software wants it: in sentence case with proper
@@ -68,7 +70,7 @@ extensions = [
 ]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_copytext", "_templates"]
+exclude_patterns = ["_copytext", "_styles", "_templates"]
 templates_path = ["edition/_templates"]  # furo's page without its "Made with" line (the About page credits the tools)
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 3

