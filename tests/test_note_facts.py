@@ -132,7 +132,7 @@ def _pdf_notes(pdf: Path) -> dict[int, str]:
         (reader.get_destination_page_number(i), i.title) for i in reader.outline if not isinstance(i, list)
     )
     first = next(page for page, title in starts if title.startswith("The Radicalisation Enigma"))
-    last = next(page for page, _ in starts if page > first)
+    last = next((page for page, _ in starts if page > first), len(reader.pages) - 1)
     chunks: list[tuple[float, str]] = []
 
     def visit(text: str, cm, tm, font, size: float) -> None:
@@ -146,7 +146,7 @@ def _pdf_notes(pdf: Path) -> dict[int, str]:
     current: int | None = None
     note_size: float | None = None
     for index, (size, text) in enumerate(chunks):
-        if size == marks and text.strip().isdigit():
+        if size == marks and text.strip().isdigit() and index + 1 < len(chunks):
             current = int(text)
             note_size = chunks[index + 1][0]
             notes[current] = []
