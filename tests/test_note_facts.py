@@ -31,9 +31,13 @@ CSL = "{http://purl.org/net/xbiblio/csl}"
 NOTE_ROLE = re.compile(r"\{note\}`(?P<key>[^`,]+)(?:,\s*(?P<locator>[^`]+))?`")
 
 
-def _html_notes(root) -> dict[int, str]:
+def _html_notes_elements(root) -> dict:
     notes = root.xpath("//aside[@role='doc-footnote' and contains(@class, 'author-note')]")
-    return {int(n.get("id").removeprefix("note-")): n.text_content() for n in notes}
+    return {int(n.get("id").removeprefix("note-")): n for n in notes}
+
+
+def _html_notes(root) -> dict[int, str]:
+    return {number: note.text_content() for number, note in _html_notes_elements(root).items()}
 
 
 def _assert_every_fact(notes: dict[int, str], *, squeeze: bool = False) -> None:
@@ -110,6 +114,34 @@ def test_the_official_style_drops_facts_that_the_edition_keeps() -> None:
 
 def test_every_note_in_the_html_carries_every_fact(edition) -> None:
     _assert_every_fact(_html_notes(lxml_html.fromstring((edition.html / "essay.html").read_bytes())))
+
+
+ITALICISED_WHERE_QUOTED = {12: "as its style sets the title of a report"}
+"""The notes whose title the author quotes and the edition sets in italics, with its textual note's words."""
+
+
+def test_a_title_the_author_quotes_is_not_set_in_italics(edition) -> None:
+    """The author's quotation marks set a part (an article, a page, a video) apart from a whole work.
+
+    The edition may turn them into its style's single marks, but a title in
+    italics would make it a book or a film: that change of form is made only
+    where its textual note records it.
+    """
+    root = lxml_html.fromstring((edition.html / "essay.html").read_bytes())
+    notes = _html_notes_elements(root)
+    copy = note_facts.copy_text_notes()
+    italic = {}
+    for number, facts in note_facts.table().items():
+        for fact in facts:
+            if fact.field == "title" and f"“{fact.given}" in copy[number]:
+                ems = [note_facts.norm(em.text_content()) for em in notes[number].iter("em")]
+                if any(note_facts.norm(fact.given) in em for em in ems):
+                    italic[number] = fact.given
+    assert sorted(italic) == sorted(ITALICISED_WHERE_QUOTED)
+    recorded = " ".join(
+        lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes()).text_content().split()
+    )
+    assert all(words in recorded for words in ITALICISED_WHERE_QUOTED.values())
 
 
 def test_every_note_in_the_epub_carries_every_fact(edition) -> None:
