@@ -69,6 +69,16 @@ def table() -> dict[int, list[Fact]]:
     return {note["number"]: [Fact(**fact) for fact in note["facts"]] for note in data["note"]}
 
 
+def credit() -> list[Fact]:
+    """The facts of the cover-image credit."""
+    return [Fact(**fact) for fact in tomllib.loads(TABLE.read_text("utf-8"))["credit"]["facts"]]
+
+
+def copy_text_credit() -> str:
+    """The cover-image credit as the copy-text prints it."""
+    return next(line for line in fidelity.copy_text_lines() if line.startswith("Cover image from "))
+
+
 def copy_text_notes() -> dict[int, str]:
     """The author's notes as the copy-text prints them, by number."""
     notes = {}

@@ -60,6 +60,15 @@ def test_the_table_of_facts_is_the_copy_texts() -> None:
         assert ("http" in note) == any(f.field == "url" for f in facts[number]), number
 
 
+def test_the_cover_image_credit_carries_every_fact(edition) -> None:
+    """The credit is set anew from refs.bib like a note, and keeps the picture agency's words as given."""
+    copy = note_facts.copy_text_credit()
+    assert all(fact.given in copy for fact in note_facts.credit())
+    root = lxml_html.fromstring((edition.html / "essay.html").read_bytes())
+    (citation,) = root.xpath("//*[contains(@class, 'citation-inline')]")
+    assert note_facts.missing(citation.getparent().text_content(), note_facts.credit()) == []
+
+
 def test_the_check_finds_a_fact_a_note_leaves_out() -> None:
     (access, *_) = [f for f in note_facts.table()[18] if f.field == "accessed"]
     assert note_facts.missing("Safe Internet League, ‘About Us’.", note_facts.table()[18]) == [
