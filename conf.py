@@ -20,7 +20,7 @@ edition_date = "2026-11-25"
 edition_download_stem = "radicalisation-enigma"
 edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
 edition_language = "en-GB"
-edition_foreign_languages = {"ru": "russian"}
+edition_foreign_languages = {"ru": "russian", "de": "german"}
 edition_csl_style = "chicago-notes-bibliography-access-dates"
 
 # How the essay itself is cited (scholarly_edition.citing). The
@@ -133,6 +133,7 @@ latex_elements = {
 \usepackage{polyglossia}
 \setmainlanguage[variant=british]{english}
 \setotherlanguage{russian}
+\setotherlanguage{german}
 """,
     "fontpkg": r"""
 \setmainfont{FreeSerif}

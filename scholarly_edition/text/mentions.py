@@ -38,12 +38,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
-from scholarly_edition.apparatus.nodes import editorial_ref
-from scholarly_edition.apparatus.placing import location_of, paragraphs_before_figures
 from scholarly_edition.errors import report
 from scholarly_edition.problems import Problem
 from scholarly_edition.state import StateDomain
 from scholarly_edition.text.paragraphs import paragraph_marker
+from scholarly_edition.text.places import location_of, paragraphs_before_figures
 
 _LINE = re.compile(r"^(?P<heading>[^=|]+?)\s*(?:=\s*(?P<forms>[^=]+))?$")
 
@@ -126,7 +125,6 @@ _SKIPPED = (
     nodes.comment,
     nodes.target,
     addnodes.index,
-    editorial_ref,
     paragraph_marker,
 )
 
