@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scholarly_edition.formats.genindex import Locator, locators
-from scholarly_edition.text.mentions import Name, parse_names, pattern
+from scholarly_edition.text.mentions import Name, abbreviations, parse_names, pattern
 
 MARK = "\u2063"  # (invisible separator) where an index target stands, in the text read back from a page
 
@@ -37,6 +37,12 @@ def test_forms_match_whole_words_and_the_longest_wins() -> None:
     text = "Russia’s Russians, the Institute of the Russian Academy, and Russian"
     assert [m[0] for m in found.finditer(text)] == ["Russia", "Institute of the Russian Academy", "Russian"]
     assert pattern([]) is None
+
+
+def test_an_abbreviation_sends_the_reader_to_the_name() -> None:
+    assert abbreviations(Name("Islamic State", ("Islamic State", "IS"))) == ["IS"]
+    assert abbreviations(Name("RT", ("RT",))) == []  # a name that is an abbreviation is its own heading
+    assert abbreviations(Name("Moscow", ("Moscow", "Muscovite"))) == []
 
 
 def test_locators_read_as_places_in_text_order_one_per_place() -> None:
@@ -188,6 +194,14 @@ def test_html_index_points_at_every_mention_by_paragraph_in_text_order(edition) 
     _check_index(essay, (edition.html / "genindex.html").read_bytes(), "essay.html")
     page = (edition.html / "genindex.html").read_text("utf-8")
     assert not re.search(r">\[\d+\]<", page), "a locator reads [1], not a place"
+    items = {
+        " ".join(li.xpath("./span[@class='index-heading']")[0].text_content().split()): " ".join(
+            li.text_content().split()
+        )
+        for li in lxml_html.fromstring(page.encode()).xpath("//ul[@class='edition-index']/li")
+    }
+    assert items["IS"] == "IS, Glossary; see Islamic State"
+    assert items["UN"] == "UN, see United Nations"
 
 
 def test_epub_index_points_at_every_mention_by_paragraph(edition) -> None:

@@ -5,7 +5,8 @@ Sphinx's index page gives a heading's first link its own text and the rest
 ``index-2``). An edition cites by paragraph, so each locator here reads as
 the place of the word it links to (``¶ 7``, ``caption after ¶ 2``), one per
 place, in the order of the text; a locator on another page (a glossary
-term's definition) reads as that page's title. The package's
+term's definition) reads as that page's title, and a cross-reference
+(``IS; see Islamic State``) follows the locators, unlinked, as "see …". The package's
 ``genindex.html`` prints these locators, in furo's page and in the EPUB's.
 
 The index is also the last page of the reading order: the last page's
@@ -68,6 +69,11 @@ def locators(
     return [loc for _, loc in sorted(in_text.values())] + [loc for _, loc in sorted(elsewhere.values())]
 
 
+def _see(subentry: str) -> str:
+    """The heading a "see" cross-reference sends the reader to (Sphinx gives it as a subentry without links)."""
+    return subentry.removeprefix("see ") if subentry.startswith("see ") else ""
+
+
 def _relabel(app: Sphinx, entries: list[Any]) -> list[Any]:
     env, builder = app.env, app.builder
     uri_of = {doc: builder.get_target_uri(doc) for doc in env.found_docs}
@@ -87,8 +93,9 @@ def _relabel(app: Sphinx, entries: list[Any]) -> list[Any]:
     for letter, group in entries:
         rows = []
         for name, (links, subitems, category) in group:
-            subs = [(sub, relabel(sublinks)) for sub, sublinks in subitems]
-            rows.append((name, (relabel(links), subs, category)))
+            subs = [(sub, relabel(sublinks)) for sub, sublinks in subitems if sublinks or not _see(sub)]
+            sees = [Locator(_see(sub), "", False) for sub, sublinks in subitems if not sublinks and _see(sub)]
+            rows.append((name, (relabel(links) + sees, subs, category)))
         out.append((letter, rows))
     return out
 

@@ -18,7 +18,9 @@ editors add) then gets Sphinx's index entry and target just before the
 word, as the ``index`` role would give it. So the HTML and EPUB index
 link to the word, the PDF index gives the page the word is on, and no
 mention is left out because an editor missed it. A form matches whole
-words only, case and all; where forms overlap the longest wins.
+words only, case and all; where forms overlap the longest wins. A form
+that is an abbreviation (capitals only: IS, IOS RAS) is also a heading of
+its own that refers the reader on: "IS, see Islamic State".
 
 Each target's place in the text (``¶ 7``, ``caption after ¶ 2``) is kept so
 that the index page can print the locators a reader cites by
@@ -89,6 +91,11 @@ def parse_names(lines: list[str]) -> tuple[list[Name], list[tuple[int, str]]]:
     return names, problems
 
 
+def abbreviations(name: Name) -> list[str]:
+    """The forms of a name that a reader may look up by themselves, and is sent on from: IS → Islamic State."""
+    return [f for f in name.forms if f != name.heading and f.isupper()]
+
+
 def pattern(names: list[Name]) -> re.Pattern[str] | None:
     """One expression for every form, longest first, whole words only."""
     forms = sorted({f for n in names for f in n.forms}, key=lambda f: (-len(f), f))
@@ -156,16 +163,23 @@ class IndexMentions(SphinxTransform):
         if found is None:
             return
         heading_of = {form: n.heading for n in names for form in n.forms}
+        refer = {form: n.heading for n in names for form in abbreviations(n)}
         sections = [s for s in self.document.children if isinstance(s, nodes.section)]
         figures = paragraphs_before_figures(self.document)
         mentions: list[Mention] = []
         for text in [t for s in sections for t in _texts(s)]:
-            mentions += self._index(text, found, heading_of, figures)
+            mentions += self._index(text, found, heading_of, refer, figures)
         mentions_domain(self.env).record("mentions", self.env.docname, mentions)
 
     def _index(
-        self, text: nodes.Text, found: re.Pattern[str], heading_of: dict[str, str], figures: dict[nodes.Element, str]
+        self,
+        text: nodes.Text,
+        found: re.Pattern[str],
+        heading_of: dict[str, str],
+        refer: dict[str, str],
+        figures: dict[nodes.Element, str],
     ) -> list[Mention]:
+        """Split ``text`` at each mention, with an index entry and target before each; ``refer`` is used up."""
         value = str(text)
         matches = list(found.finditer(value))
         parent = text.parent
@@ -179,7 +193,10 @@ class IndexMentions(SphinxTransform):
                 replacement.append(nodes.Text(value[start : match.start()]))
             target_id = f"index-{self.env.new_serialno('index')}"
             heading = heading_of[match[0]]
-            index = addnodes.index(entries=[("single", heading, target_id, "", None)], inline=True)
+            entries: list[tuple[str, str, str, str, str | None]] = [("single", heading, target_id, "", None)]
+            if match[0] in refer:  # the first time an abbreviation is met, it sends the reader on
+                entries.append(("see", f"{match[0]}; {refer.pop(match[0])}", target_id, "", None))
+            index = addnodes.index(entries=entries, inline=True)
             index.source, index.line = parent.source, parent.line
             replacement += [index, nodes.target("", "", ids=[target_id])]
             replacement.append(nodes.Text(match[0]))
