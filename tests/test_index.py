@@ -106,7 +106,7 @@ def _read(page: bytes) -> tuple[str, list[tuple[str, str]]]:
         if span.xpath("ancestor-or-self::*[self::h1 or self::aside]"):
             continue
         targets.append((span.get("id"), _place(span)))
-        span.text = MARK
+        span.text = MARK + (span.text or "")
     for node in body.xpath(_NOT_TEXT.replace("//", ".//")):
         if node.getparent() is not None:
             tail = node.tail
@@ -270,3 +270,20 @@ def test_index_closes_the_reading_order(edition) -> None:
     index = lxml_html.fromstring((edition.html / "genindex.html").read_bytes())
     assert index.xpath("//a[contains(@class, 'prev-page')]/@href") == ["changelog.html"]
     assert not index.xpath("//a[contains(@class, 'next-page')]")
+
+
+def test_an_index_locator_leads_to_the_word_highlighted_in_view(browse) -> None:
+    from playwright.sync_api import expect
+
+    page, _ = browse()
+    page.goto("genindex.html")
+    link = page.locator("li:has(> span.index-heading:text-is('Kazakhstan')) a.index-locator").last
+    assert link.inner_text() == "¶ 9"
+    link.click()
+    target = page.locator(":target")
+    expect(target).to_have_text("Kazakhstan")
+    expect(target).to_be_in_viewport()
+    assert target.evaluate("e => e.closest('p').id") == "p-9"
+    # the word is marked for the eye, and well clear of the top edge
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert target.evaluate("e => e.getBoundingClientRect().top") > 40

@@ -114,7 +114,6 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     pathto = context.get("pathto")
     if pagename == GENINDEX and "genindexentries" in context:
         context["genindexentries"] = _relabel(app, context["genindexentries"])
-        app.add_css_file(STYLESHEET)  # in this handler, for this page alone
         last = _last_page(app)
         if last and pathto is not None:
             title = app.env.titles[last].astext()
@@ -140,5 +139,6 @@ class IndexInContentsOnly(SphinxTransform):
 
 
 def setup(app: Sphinx) -> None:
+    app.add_css_file(STYLESHEET)  # the index page, and the word an index link leads to on the essay's
     app.add_transform(IndexInContentsOnly)
     app.connect("html-page-context", page_context)

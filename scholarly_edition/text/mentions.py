@@ -14,8 +14,9 @@ A line is an index heading, optionally followed by ``=`` and the forms of
 the name (``|`` between them); a heading alone is its own form. Each
 occurrence of a form in the essay's own text (its paragraphs, captions,
 byline and biographical note, but not the title, the notes or anything the
-editors add) then gets Sphinx's index entry and target just before the
-word, as the ``index`` role would give it. So the HTML and EPUB index
+editors add) then gets Sphinx's index entry just before the word, as the
+``index`` role would give it, and the word itself becomes the entry's target
+(an ``index-mention`` span, highlighted when the index leads to it). So the HTML and EPUB index
 link to the word, the PDF index gives the page the word is on, and no
 mention is left out because an editor missed it. A form matches whole
 words only, case and all; where forms overlap the longest wins. A form
@@ -198,8 +199,8 @@ class IndexMentions(SphinxTransform):
                 entries.append(("see", f"{match[0]}; {refer.pop(match[0])}", target_id, "", None))
             index = addnodes.index(entries=entries, inline=True)
             index.source, index.line = parent.source, parent.line
-            replacement += [index, nodes.target("", "", ids=[target_id])]
-            replacement.append(nodes.Text(match[0]))
+            # the target holds the word itself, so a reader who follows the index sees which word it is
+            replacement += [index, nodes.inline("", match[0], ids=[target_id], classes=["index-mention"])]
             mentions.append(Mention(target_id, heading, location_of(parent, figures)))
             start = match.end()
         if start < len(value):
