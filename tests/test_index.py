@@ -287,3 +287,40 @@ def test_an_index_locator_leads_to_the_word_highlighted_in_view(browse) -> None:
     # the word is marked for the eye, and well clear of the top edge
     assert target.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
     assert target.evaluate("e => e.getBoundingClientRect().top") > 40
+
+
+def _root_with(declaration: str, make_app, sphinx_test_tempdir, rootdir, name: str) -> tuple[Path, str]:
+    import io
+    import shutil
+
+    srcdir = sphinx_test_tempdir / f"index-{name}"
+    shutil.rmtree(srcdir, ignore_errors=True)
+    shutil.copytree(rootdir / "test-apparatus", srcdir)
+    text = srcdir / "text.md"
+    text.write_text(
+        text.read_text("utf-8").replace("# A Test\n", f"# A Test\n\n```{{indexed-names}}\n{declaration}```\n", 1),
+        "utf-8",
+    )
+    warning = io.StringIO()
+    app = make_app("html", srcdir=srcdir, warning=warning)
+    try:
+        app.build()
+    except Exception:  # the build stops on the error; the message is what is tested
+        pass
+    return Path(app.outdir), warning.getvalue()
+
+
+def test_a_small_text_is_indexed_at_its_words(make_app, sphinx_test_tempdir, rootdir) -> None:
+    out, warnings = _root_with("Ní Aoláin, Fionnuala = Finnuala\n", make_app, sphinx_test_tempdir, rootdir, "ok")
+    assert "indexed-names" not in warnings
+    page = lxml_html.fromstring((out / "text.html").read_bytes())
+    (word,) = page.xpath("//span[@class='index-mention']")
+    assert word.text == "Finnuala" and word.xpath("ancestor::p[@id='p-1']")
+    entries = _index_entries((out / "genindex.html").read_bytes())
+    assert entries["Ní Aoláin, Fionnuala"] == [("¶ 1", f"text.html#{word.get('id')}")]
+
+
+def test_a_bad_declaration_is_named_at_its_line(make_app, sphinx_test_tempdir, rootdir) -> None:
+    _, warnings = _root_with("Moscow\nBad = a |\n", make_app, sphinx_test_tempdir, rootdir, "bad")
+    assert re.search(r"text\.md:5: .*indexed-names: 'Bad' has an empty form", warnings), warnings
+    assert re.search(r"text\.md:\d+: .*indexed-names: 'Moscow' is never named \(Moscow\)", warnings), warnings

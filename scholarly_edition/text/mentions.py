@@ -114,9 +114,9 @@ class IndexedNamesDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         names, problems = parse_names(list(self.content))
-        for offset, message in problems:
-            source, line = self.state_machine.get_source_and_line(self.content_offset + offset + 1)
-            report(Problem.MARKUP, message, location=f"{source}:{line}")
+        source, _ = self.get_source_info()
+        for offset, message in problems:  # the content starts on the line after the directive's own
+            report(Problem.MARKUP, message, location=f"{source}:{self.lineno + 1 + offset}")
         node = indexed_names(names=names)
         self.set_source_info(node)
         return [node]
@@ -158,6 +158,7 @@ class IndexMentions(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         declared = list(self.document.findall(indexed_names))
         names = [name for node in declared for name in node["names"]]
+        where = {name.heading: node for node in declared for name in node["names"]}
         for node in declared:
             node.parent.remove(node)
         found = pattern(names)
@@ -170,6 +171,15 @@ class IndexMentions(SphinxTransform):
         mentions: list[Mention] = []
         for text in [t for s in sections for t in _texts(s)]:
             mentions += self._index(text, found, heading_of, refer, figures)
+        named = {m.heading for m in mentions}
+        for name in names:
+            if name.heading not in named:  # an index heading with no locator is a name the text never uses
+                forms = " | ".join(name.forms)
+                report(
+                    Problem.MARKUP,
+                    f"indexed-names: {name.heading!r} is never named ({forms})",
+                    location=where[name.heading],
+                )
         mentions_domain(self.env).record("mentions", self.env.docname, mentions)
 
     def _index(
