@@ -20,7 +20,7 @@ edition_date = "2026-11-25"
 edition_download_stem = "radicalisation-enigma"
 edition_identifier = "urn:uuid:7f3c9a2e-5b1d-4e8a-9c6f-2d4b8e1a0f37"
 edition_language = "en-GB"
-edition_foreign_languages = {"ru": "russian"}
+edition_foreign_languages = {"ru": "russian", "de": "german"}
 # The notes' style: the official Chicago access-dates style, changed so that no note loses a fact its
 # source gives (edition/_styles/chicago-notes-bibliography-all-facts.md lists the changes).
 edition_csl_style = "_styles/chicago-notes-bibliography-all-facts.csl"
@@ -135,6 +135,7 @@ latex_elements = {
 \usepackage{polyglossia}
 \setmainlanguage[variant=british]{english}
 \setotherlanguage{russian}
+\setotherlanguage{german}
 """,
     "fontpkg": r"""
 \setmainfont{FreeSerif}

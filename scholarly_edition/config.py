@@ -210,11 +210,6 @@ class EditionConfig:
     )
     # -- the apparatus
     copy_text: str = setting("_copytext/copy-text.txt", is_relative_path, "The copy-text, relative to the sources.")
-    tn_note_reason: str = setting(
-        "Set anew from the bibliography; the copy-text’s wording is kept here.",
-        is_str,
-        "What the textual note of each of the author's notes says of it.",
-    )
     tn_reset_text: str = setting(
         "set anew from the bibliography", is_str, "The edition's reading of a point the edition sets anew."
     )

@@ -297,8 +297,8 @@ def test_glossary_and_index_are_present_and_linked_in_all_three_formats(edition)
     for term in terms:
         assert glossary.xpath(f"//dt[@id='{term.get('href').split('#')[1]}']"), term.get("href")
     genindex = lxml_html.fromstring((edition.html / "genindex.html").read_bytes())
-    entry = genindex.xpath("//a[normalize-space()='Ní Aoláin, Fionnuala']")
-    assert entry and entry[0].get("href").startswith("essay.html#index-")
+    entry = genindex.xpath("//li[span[normalize-space()='Ní Aoláin, Fionnuala']]/a[@class='index-locator']")
+    assert entry and entry[0].get("href").startswith("essay.html#index-") and entry[0].text_content() == "¶ 8"
     with zipfile.ZipFile(edition.epub) as z:
         names = set(z.namelist())
         assert {"glossary.xhtml", "genindex.xhtml"} <= names

@@ -60,4 +60,4 @@ def place(env: BuildEnvironment) -> list[Finding]:
 
 def render(app: Sphinx, entry: Placed, definition: editorial_definition | None) -> list[nodes.Node]:
     body = [child.deepcopy() for child in definition.children] if definition is not None else []
-    return [note_head(COMMENTARY.name, entry.location, entry.lemma), *body]
+    return [note_head(COMMENTARY.name, entry.location, entry.lemma, lang=entry.lemma_lang), *body]

@@ -28,10 +28,15 @@ class Series:
     listing_role: str = ""  # ARIA role of the listing section
     listing_epub_type: str = ""
     entry_epub_type: str = ""
+    anchor: Callable[[int], str] | None = None  # the note's id suffix, if not its label (ids outlive a restyling)
 
     @property
     def noun(self) -> str:
         return self.title.lower()
+
+    def anchor_of(self, number: int) -> str:
+        """What the note's id ends in: ``tn-7`` stays ``tn-7`` whatever its label reads."""
+        return self.anchor(number) if self.anchor else self.label(number)
 
 
 def letters(number: int) -> str:
@@ -43,8 +48,15 @@ def letters(number: int) -> str:
     return out
 
 
-TEXTUAL = Series("tn", "Textual note", ("tn-marker",), r"\EditionTextualMark", str, lambda label: "°")
-"""Numbered, marked by a degree sign; listed on their own page."""
+def textual_label(number: int) -> str:
+    """7 → T7: the textual notes' own numbering, never to be read as one of the author's notes (1, 2, 3 …)."""
+    return f"T{number}"
+
+
+TEXTUAL = Series(
+    "tn", "Textual note", ("tn-marker",), r"\EditionTextualMark", textual_label, lambda label: "°", anchor=str
+)
+"""Numbered T1, T2 …, marked by a degree sign; listed on their own page."""
 COMMENTARY = Series(
     "ed", "Editorial note", ("ed-marker",), r"\EditionCommentaryMark", letters, lambda label: label, True,
     "doc-endnotes", "endnotes", "endnote",
@@ -88,9 +100,11 @@ class Placed:
     lemma: str
     definition: Definition | None
     number: int = 0
-    label: str = ""
+    label: str = ""  # as readers see it: T7, c
+    anchor: str = ""  # what its id ends in: 7, c
     note: int | None = None  # the author's note it is attached to, if any
     point: bool = False  # the mark wraps no words
+    lemma_lang: str = ""  # the lemma's language, where it is not the edition's
     copy_text: str = ""  # the copy-text's reading (textual notes)
     kinds: list[str] = field(default_factory=list)
     emended: bool = False

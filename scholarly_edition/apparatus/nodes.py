@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from scholarly_edition.text.language import foreign
+
 
 class editorial_mark(nodes.Inline, nodes.TextElement):
     """Words of the text (possibly none) that an editorial note concerns."""
@@ -18,7 +20,7 @@ class editorial_ref(nodes.Inline, nodes.TextElement):
 
 
 class editorial_xref(nodes.Inline, nodes.TextElement):
-    """A reference to an editorial note by key (``{tn-ref}`key```): "textual note 7"."""
+    """A reference to an editorial note by key (``{tn-ref}`key```): "textual note T7"."""
 
 
 class editorial_link(nodes.Inline, nodes.TextElement):
@@ -41,13 +43,17 @@ class editorial_backref(nodes.Inline, nodes.TextElement):
     """An editorial note's number or letter, linking back to its mark."""
 
 
-def note_head(series: str, location: str, lemma: str, *tail: str) -> nodes.paragraph:
-    """An editorial note's first line: where, the lemma, then any ``tail`` (``¶ 4 · lemma · kind``)."""
+def note_head(series: str, location: str, lemma: str, *tail: str, lang: str = "") -> nodes.paragraph:
+    """An editorial note's first line: where, the lemma, then any ``tail`` (``¶ 4 · lemma · kind``).
+
+    A lemma in another language (``lang``) is marked as the text marks it.
+    """
     head = nodes.paragraph("", "", classes=[f"{series}-head"])
     head += nodes.inline("", location, classes=[f"{series}-location"])
     if lemma:
         head += nodes.Text(" · ")
-        head += nodes.emphasis("", lemma, classes=[f"{series}-lemma"])
+        words: nodes.Node = foreign(lemma, lemma, lang=lang) if lang else nodes.Text(lemma)
+        head += nodes.emphasis("", "", words, classes=[f"{series}-lemma"])
     for text in tail:
         head += nodes.Text(" · ")
         head += nodes.inline("", text, classes=[f"{series}-kind"])

@@ -7,8 +7,8 @@ caption) from the paragraph ids that the paragraph numbering sets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple, cast
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -19,62 +19,10 @@ from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.model import SERIES, Definition, Placed
 from scholarly_edition.apparatus.nodes import editorial_mark
 from scholarly_edition.problems import Finding
+from scholarly_edition.text.language import foreign
+from scholarly_edition.text.places import ancestors, location_of, paragraphs_before_figures
 
-_PARATEXT = {"dateline": "dateline", "byline": "byline", "author-bio": "biographical note"}
 _TRAILING = "”’\"' .,;:)"
-
-
-def _ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
-    while node is not None:
-        yield node
-        node = node.parent
-
-
-def paragraph_number(paragraph: nodes.Element) -> str:
-    """The ¶ number the paragraph numbering gave (its ``p-N`` id), if any."""
-    for id_ in cast(list[str], paragraph.get("ids", [])):
-        if (number := ids.paragraph_number(id_)) is not None:
-            return str(number)
-    return ""
-
-
-def paragraphs_before_figures(document: nodes.document) -> dict[nodes.Element, str]:
-    """For each figure, the number of the numbered paragraph before it: one pass over the document."""
-    before: dict[nodes.Element, str] = {}
-    last = ""
-    for node in document.findall(lambda n: isinstance(n, (nodes.figure, nodes.paragraph))):
-        if isinstance(node, nodes.figure):
-            before[node] = last
-        elif isinstance(node, nodes.paragraph) and not isinstance(node.parent, nodes.footnote):
-            last = paragraph_number(node) or last
-    return before
-
-
-def location_of(node: nodes.Node, figures: dict[nodes.Element, str] | None = None) -> str:
-    """Where a node stands in the essay, as a reader finds it: ¶ 4, note 5, …
-
-    ``figures`` is :func:`paragraphs_before_figures` of the node's document,
-    when the caller locates many nodes of one document.
-    """
-    for ancestor in _ancestors(node):
-        if isinstance(ancestor, nodes.footnote):
-            for id_ in ancestor["ids"]:
-                if (number := ids.note_number(id_)) is not None:
-                    return f"note {number}"
-        if isinstance(ancestor, nodes.figure):
-            if figures is None:
-                figures = paragraphs_before_figures(ancestor.document) if ancestor.document else {}
-            before = figures.get(ancestor, "")
-            return f"caption after ¶ {before}" if before else "cover-image credit"
-        if isinstance(ancestor, nodes.paragraph):
-            if paragraph := paragraph_number(ancestor):
-                return f"¶ {paragraph}"
-            for cls, place in _PARATEXT.items():
-                if cls in ancestor["classes"]:
-                    return place
-        if isinstance(ancestor, nodes.title):
-            return "title"
-    return "text"
 
 
 def doc_order(env: BuildEnvironment, docnames: Iterable[str]) -> list[str]:
@@ -126,7 +74,7 @@ def text_before(node: nodes.Node, limit: int = 200) -> str:
     for n in node.document.findall(lambda x: x is node or isinstance(x, nodes.Text)):
         if n is node:
             break
-        if any(isinstance(a, (nodes.footnote_reference, nodes.footnote)) for a in _ancestors(n.parent)):
+        if any(isinstance(a, (nodes.footnote_reference, nodes.footnote)) for a in ancestors(n.parent)):
             continue
         tail = (tail + n.astext())[-limit:]
     return tail
@@ -152,6 +100,18 @@ def lemma_of(node: editorial_mark, definition: Definition | None) -> tuple[str, 
     return lemma, None
 
 
+def lemma_language(node: editorial_mark) -> str:
+    """The language of a point mark's lemma: that of the ``{lang}`` span just before the mark, if any.
+
+    Marks that stand together after the words (``{lang}`…`{tn}`a`{ed}`b```)
+    all take the span's language, so a note quoting a Russian lemma says so.
+    """
+    previous = node.previous_sibling()
+    while isinstance(previous, editorial_mark) and not previous.astext():
+        previous = previous.previous_sibling()
+    return str(previous["lang"]) if isinstance(previous, foreign) else ""
+
+
 def mark_entry(
     series: str, docname: str, anchor: MarkAt, definitions: dict[str, Definition]
 ) -> tuple[Placed, Finding | None]:
@@ -168,6 +128,7 @@ def mark_entry(
         lemma,
         definition,
         point=not node.astext(),
+        lemma_lang="" if node.astext() else lemma_language(node),
     )
     return entry, problem
 
@@ -175,7 +136,8 @@ def mark_entry(
 def number(entries: list[Placed]) -> None:
     """Number the notes in the order given, and label them as their series does."""
     for n, entry in enumerate(entries, start=1):
-        entry.number, entry.label = n, SERIES[entry.series].label(n)
+        series = SERIES[entry.series]
+        entry.number, entry.label, entry.anchor = n, series.label(n), series.anchor_of(n)
 
 
 def check_definitions(env: BuildEnvironment, series: str, placed_keys: set[str]) -> list[Finding]:

@@ -65,7 +65,7 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         text = f"{series.noun} {entry.label}"
         xref.replace_self(
             apparatus_nodes.editorial_link(
-                text, text, refdoc=entry.definition.docname, refid=ids.entry(series.name, entry.label)
+                text, text, refdoc=entry.definition.docname, refid=ids.entry(series.name, entry.anchor)
             )
         )
 
@@ -78,7 +78,7 @@ def marker(entry: Placed, *, with_id: bool) -> editorial_ref:
         text,
         series=series.name,
         refdoc=entry.definition.docname if entry.definition else "",
-        refid=ids.entry(series.name, entry.label),
+        refid=ids.entry(series.name, entry.anchor),
         aria=f"{series.title} {entry.label}",
         classes=["editorial", *series.classes],
     )
@@ -98,7 +98,7 @@ def fill_listing(app: Sphinx, listing: editorial_listing) -> nodes.Element:
             label=entry.label,
             backdoc=entry.mark_doc,
             backid=entry.mark_id,
-            ids=[ids.entry(series.name, entry.label)],
+            ids=[ids.entry(series.name, entry.anchor)],
             classes=["editorial", f"{series.name}-entry", *entry.classes],
         )
         content = RENDER[series.name](app, entry, definitions.get(entry.key))

@@ -45,6 +45,7 @@ from scholarly_edition.config import settings
 from scholarly_edition.problems import Finding
 from scholarly_edition.text import pandoc_ast
 from scholarly_edition.text.domain import text_domain
+from scholarly_edition.text.language import foreign
 
 KINDS = {
     "emendation": "emendation",
@@ -155,14 +156,11 @@ def _readings(entry: Placed, copy: CopyText, note_at: str | None = None) -> list
     where = entry.definition.location if entry.definition else None
     kinds = list(options.get("kind", []))
     try:
+        # a note's or a line's wording is what every such entry records: the page says so once, not each entry
         if entry.note is not None:
             reading = copy.note(entry.note)
-            if "wording" not in kinds:
-                kinds.insert(0, "wording")
         elif "copy-text-line" in options:
             reading = copy.line_starting(options["copy-text-line"])
-            if "wording" not in kinds:
-                kinds.insert(0, "wording")
         else:
             reading = " ".join(options.get("copy-text", entry.lemma).split())
     except CopyTextError as exc:
@@ -212,19 +210,17 @@ def render(app: Sphinx, entry: Placed, definition: editorial_definition | None) 
     config = settings(app.config)
     kinds = entry.kinds
     tail = ["; ".join(KINDS[k] for k in kinds)] if kinds else []
-    out: list[nodes.Node] = [note_head(TEXTUAL.name, entry.location, entry.lemma, *tail)]
-    out.append(_reading("Copy-text", [nodes.inline("", entry.copy_text, classes=["tn-copy-text"])]))
+    out: list[nodes.Node] = [note_head(TEXTUAL.name, entry.location, entry.lemma, *tail, lang=entry.lemma_lang)]
+    out.append(_reading("Copy-text", [_words(entry.copy_text, "tn-copy-text", entry.lemma_lang)]))
     if entry.note is not None:
         edition: list[nodes.Node] = [nodes.inline("", "", *_note_as_set(app, entry), classes=["tn-edition"])]
     elif "emendation" in kinds:
-        edition = [nodes.inline("", entry.lemma, classes=["tn-edition"])]
+        edition = [_words(entry.lemma, "tn-edition", entry.lemma_lang)]
     elif entry.lemma:
-        edition = [nodes.inline("", entry.lemma, classes=["tn-edition"]), nodes.Text(" (not emended)")]
+        edition = [_words(entry.lemma, "tn-edition", entry.lemma_lang), nodes.Text(" (not emended)")]
     else:
         edition = [nodes.Text(config.tn_reset_text)]
     out.append(_reading("Edition", edition))
-    if entry.note is not None:
-        out.append(nodes.paragraph("", config.tn_note_reason, classes=["tn-reason"]))
     if definition is not None:
         for child in definition.children:
             copy = child.deepcopy()
@@ -232,6 +228,12 @@ def render(app: Sphinx, entry: Placed, definition: editorial_definition | None) 
                 copy["classes"].append("tn-reason")
             out.append(copy)
     return out
+
+
+def _words(text: str, cls: str, lang: str) -> nodes.inline:
+    """A reading, marked with its language where that is not the edition's."""
+    words: nodes.Node = foreign(text, text, lang=lang) if lang else nodes.Text(text)
+    return nodes.inline("", "", words, classes=[cls])
 
 
 def _reading(name: str, body: list[nodes.Node]) -> nodes.paragraph:

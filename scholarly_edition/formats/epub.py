@@ -47,6 +47,22 @@ class EditionEpub3Builder(Epub3Builder):
         metadata["uid"] = self.config.epub_identifier
         return metadata
 
+    def build_content(self) -> None:
+        """Put the index in the spine once.
+
+        The index is in the contents (a ``genindex`` toctree entry), so it is
+        among the pages the spine lists in reading order; Sphinx then adds it
+        again as the book's index, and EPUBCheck rejects the second itemref
+        (RSC-005). The contents keep it; the spine has it last, once.
+        """
+        refnodes = self.refnodes
+        if self.use_index:
+            self.refnodes = [r for r in refnodes if r["refuri"] != f"genindex{self.out_suffix}"]
+        try:
+            super().build_content()
+        finally:
+            self.refnodes = refnodes
+
     def build_epub(self) -> None:
         """Zip the book so that one commit always gives the same bytes.
 

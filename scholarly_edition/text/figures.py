@@ -9,7 +9,8 @@ are the figure's description.
 
 The editor describes what is missing: ``:shows:`` says, in a sentence,
 what the image showed according to its caption, ``:credit:`` gives its credit as the
-source gives it. They make an editorial legend (class ``editorial``, so it
+source gives it; either may hold inline markup, such as a ``{lang}`` span
+for a caption quoted in its own language. They make an editorial legend (class ``editorial``, so it
 is never taken for the author's words) that also says why the image is not
 reproduced, and the text alternative of the placeholder, which screen
 readers announce as an image (``role="img"`` with an ``aria-label``).
@@ -66,20 +67,28 @@ class FigureNotReproduced(SphinxDirective):
             self.add_name(figure)
         return [figure]
 
+    def _inline(self, option: str) -> list[nodes.Node]:
+        """An option's text with its inline markup (a ``{lang}`` span), as a paragraph's would be."""
+        text = self.options.get(option)
+        if not text:
+            return []
+        parsed, messages = self.parse_inline(text, lineno=self.lineno)
+        return [*parsed, *messages]
+
     def _alternative(self, notice: str) -> str:
-        shows = self.options.get("shows")
+        shows = "".join(n.astext() for n in self._inline("shows"))
         return f"{notice} {shows}" if shows else notice
 
     def _legend(self) -> nodes.legend | None:
-        shows, credit = self.options.get("shows"), self.options.get("credit")
+        shows, credit = self._inline("shows"), self._inline("credit")
         if not shows and not credit:
             return None
         para = nodes.paragraph(classes=["figure-description"])
         para += nodes.strong("", "Editor’s description. ")
         if shows:
-            para += nodes.Text(f"{shows} ")
+            para.extend([*shows, nodes.Text(" ")])
         if credit:
-            para += nodes.Text(f"Credit, as the source gives it: {credit} ")
+            para.extend([nodes.Text("Credit, as the source gives it: "), *credit, nodes.Text(" ")])
         para += nodes.Text(settings(self.config).figure_reason)
         return nodes.legend("", para, classes=["editorial", "figure-description"])
 
