@@ -1,12 +1,22 @@
-"""The output formats: what each HTML page loads and says of itself, the EPUB, and the PDF's LaTeX."""
+"""The output formats: what each HTML page loads and says of itself, the EPUB, and the PDF's LaTeX and design."""
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from scholarly_edition.formats import assets, bundles, descriptions, downloads, epub, latex, security, templatecache
+from scholarly_edition.formats import (
+    assets,
+    bundles,
+    descriptions,
+    downloads,
+    epub,
+    latex,
+    pdfdesign,
+    security,
+    templatecache,
+)
 
 
 def setup(app: Sphinx) -> None:
-    for module in (epub, downloads, security, latex, assets, bundles, descriptions, templatecache):
+    for module in (epub, downloads, security, latex, pdfdesign, assets, bundles, descriptions, templatecache):
         module.setup(app)
