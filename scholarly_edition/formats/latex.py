@@ -28,7 +28,7 @@ _BODY = r"""
 \ProvidesPackage{editionapparatus}[2026/01/01 editorial apparatus of the edition]
 % markers in the text, each a little apart from its word, so that text
 % extraction (pdftotext, copying from a viewer) sees a word boundary there
-\newcommand{\EditionTextualMark}[1]{\kern0.08em#1}
+\newcommand{\EditionTextualMark}[1]{\kern0.15em#1}
 \newcommand{\EditionCommentaryMark}[1]{\kern0.08em\textsuperscript{\normalfont\itshape#1}}
 % labels in the lists
 \newcommand{\EditionTextualMarkLabel}[1]{\textbf{#1}}
