@@ -264,9 +264,9 @@ def punctuation_before_marks(tokens: list[str]) -> list[str]:
 def pdf_words(text: str, known: set[str], markers: list[str] | None = None, *, glued: bool = True) -> list[str]:
     """Words of ``pdftotext`` output, with LaTeX's line-end hyphens undone.
 
-    ``glued=False``: no mark or note number is taken off a word, so a word
-    that extraction runs together with its mark stays wrong; the marks are
-    words of their own, and punctuation after them goes back on the word.
+    Punctuation after a mark goes back on the word before it. ``glued=False``:
+    no mark or note number is taken off a word, so a word that extraction
+    runs together with its mark stays wrong.
     """
     out: list[str] = []
     lines = [l.split() for l in text.splitlines()]
@@ -279,10 +279,9 @@ def pdf_words(text: str, known: set[str], markers: list[str] | None = None, *, g
                 carry = tok  # join with the next line's first word
                 continue
             out.append(tok)
+    out = punctuation_before_marks(out)
     if markers:
         out = strip_editorial_markers(out, known, markers)
-    if not glued:
-        out = punctuation_before_marks(out)
     # pdftotext takes the hyphen off a line's end even where the word has it ("on-the-" "ground")
     unhyphenated = {w[:i] + w[i + 1 :]: w for w in known for i, c in enumerate(w) if c == "-"}
     result = []

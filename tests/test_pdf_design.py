@@ -196,3 +196,38 @@ def test_one_space_after_a_colon_or_full_stop(edition, after: str) -> None:
                         wider.append(f"{word} {gap:.2f} (line's median {median:.2f})")
     assert measured > 5
     assert wider == []
+
+
+# -- the marks the design package styles, on a small test root
+
+
+@pytest.mark.sphinx("latex", testroot="citing")
+def test_latex_marks_the_title_block_the_biographical_note_and_the_bibliography(app, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    tex = (app.outdir / "edition.tex").read_text("utf-8")
+    opening, heading, restyled = (
+        tex.index(r"\EditionEssayTitle"),
+        re.search(r"\\(?:section|chapter)\{Moscow Notes: An Essay\}", tex).start(),  # type: ignore[union-attr]
+        tex.index(r"\EditionSectionStyle"),
+    )
+    assert opening < heading < restyled
+    assert tex.count(r"\EditionEssayTitle") == 1
+    for cls, text in (("byline", "Ann Example"), ("dateline", "Posted: Mar 3")):
+        assert re.search(rf"\\begin\{{sphinxuseclass\}}\{{{cls}\}}\s*\\sphinxAtStartPar\s*{text}", tex), cls
+    assert r"\begin{sphinxuseclass}{author-bio}" in tex
+    assert re.search(r"\\begin\{sphinxuseclass\}\{works-cited\}\s*\\begin\{itemize\}", tex)
+    # the design package comes after the apparatus's, whose running heads it sets
+    assert tex.index(r"\usepackage{editionapparatus}") < tex.index(r"\usepackage{editiondesign}")
+    assert (app.outdir / "editiondesign.sty").read_text("utf-8").startswith(r"\NeedsTeXFormat{LaTeX2e}")
+    apparatus = (app.outdir / "editionapparatus.sty").read_text("utf-8")
+    assert r"\newcommand{\EditionRunningAuthor}{Ann Example}" in apparatus
+    assert r"\newcommand{\EditionRunningTitle}{Moscow Notes}" in apparatus
+
+
+def test_running_heads_are_escaped_for_latex() -> None:
+    from scholarly_edition.formats.latex import package_text
+
+    text = package_text("statement", "1.0", running=("Smith & Jones", "100% #1_{x}"))
+    assert r"\newcommand{\EditionRunningAuthor}{Smith \& Jones}" in text
+    assert r"\newcommand{\EditionRunningTitle}{100\% \#1\_\{x\}}" in text
