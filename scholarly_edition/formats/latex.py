@@ -9,7 +9,9 @@ The package also defines how the editorial apparatus looks in print: the
 textual-note marker (a degree sign), the commentary's superscript italic
 letters (the author's notes keep their superscript numbers), the lists of
 textual notes and commentary, the title page, and glossary links that do
-not change the look of the author's words.
+not change the look of the author's words. It names the running heads'
+author and short title, which the page design (``editiondesign.sty``,
+``scholarly_edition.formats.pdfdesign``) sets.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _BODY = r"""
 % (Sphinx would italicise them; hyperref would colour them)
 \protected\def\sphinxtermref#1{{\color{black}#1}}
 % an image's editorial description: small, ragged, under the caption
-\renewenvironment{sphinxlegend}{\par\small\raggedright\parindent\z@}{\par}
+\renewenvironment{sphinxlegend}{\par\smallskip\small\raggedright\parindent\z@}{\par}
 % the title page: one environment per line (Sphinx's sphinxclass<class> hook)
 \newenvironment{EditionTitlePage}
   {\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
