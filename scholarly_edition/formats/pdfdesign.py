@@ -26,6 +26,9 @@ STYLE = Path(__file__).with_name(f"{PACKAGE}.sty")
 SET_APART = ("byline", "dateline", "author-bio")
 """Classes of the essay's paragraphs set apart: its title block under its title, and its biographical note."""
 
+CITATIONS = ("citation-label", "citation-text")
+"""Classes of the cite page's paragraphs: each citation's label, set small above it, and the citation."""
+
 BIBLIOGRAPHY = "works-cited"
 """The class of the bibliography's list, set with hanging indents."""
 
@@ -51,12 +54,16 @@ def essay_section(doctree: nodes.document, essay_doc: str) -> nodes.section | No
 
 
 def shape(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Mark what the design package styles: the essay's title block and biographical note, the bibliography."""
+    """Mark what the design package styles: the essay's title block and biographical note, the bibliography, citations."""
     if app.builder.format != "latex":
         return
     for bibliography in list(doctree.findall(nodes.bullet_list)):
         if BIBLIOGRAPHY in bibliography["classes"]:
             _wrap(bibliography, BIBLIOGRAPHY)
+    for paragraph in list(doctree.findall(nodes.paragraph)):
+        cls = next((c for c in CITATIONS if c in paragraph["classes"]), None)
+        if cls is not None:
+            _wrap(paragraph, cls)
     essay = essay_section(doctree, settings(app.config).essay_doc)
     if essay is None:
         return
