@@ -54,7 +54,7 @@ def essay_section(doctree: nodes.document, essay_doc: str) -> nodes.section | No
 
 
 def shape(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Mark what the design package styles: the essay's title block and biographical note, the bibliography, citations."""
+    """Mark what the design package styles: the essay's title block and note on its author, bibliography, citations."""
     if app.builder.format != "latex":
         return
     for bibliography in list(doctree.findall(nodes.bullet_list)):
