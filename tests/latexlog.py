@@ -14,6 +14,7 @@ from scholarly_edition.build.latex import unwrap
 _UNDEFINED = re.compile(
     r"(?:LaTeX|Package \w+) Warning: (?:Hyper reference|Reference|Citation) `([^']*)' on page \d+ undefined"
 )
+_MULTIPLY = re.compile(r"LaTeX Warning: Label `([^']*)' multiply defined")
 _BAD_BOX = re.compile(
     r"^(Overfull|Underfull) \\[hv]box \((.*?)\) "
     r"(?:in paragraph at lines|in alignment at lines|detected at line|has occurred while \\output is active)(.*)$",
@@ -27,6 +28,7 @@ class LogFindings:
     """The log's complaints, each as the log words it (one line apiece)."""
 
     undefined: list[str] = field(default_factory=list)
+    multiply_defined: list[str] = field(default_factory=list)
     overfull: list[str] = field(default_factory=list)
     underfull: list[str] = field(default_factory=list)
     missing_patterns: list[str] = field(default_factory=list)
@@ -38,6 +40,7 @@ def read(log: str) -> LogFindings:
     found.undefined = [m[1] for m in _UNDEFINED.finditer(text)]
     if "There were undefined references" in text and not found.undefined:
         found.undefined.append("(the log says there were undefined references)")
+    found.multiply_defined = _MULTIPLY.findall(text)
     for m in _BAD_BOX.finditer(text):
         (found.overfull if m[1] == "Overfull" else found.underfull).append(f"{m[1]} ({m[2]}){m[3]}")
     found.missing_patterns = [m[1].strip() for m in _PATTERNS.finditer(text)]

@@ -26,13 +26,14 @@ def _log(edition) -> str:
     return (edition.latex / f"{STEM}.log").read_text("utf-8", errors="replace")
 
 
-def test_latex_log_has_no_undefined_reference_no_overfull_box_and_few_underfull(edition, figures) -> None:
+def test_latex_log_has_no_undefined_or_doubled_reference_no_overfull_box_and_few_underfull(edition, figures) -> None:
     found = latexlog.read(_log(edition))
     figures["LaTeX log"] = (
         f"{len(found.undefined)} undefined references, {len(found.overfull)} overfull, "
         f"{len(found.underfull)} underfull (at most {MAX_UNDERFULL})"
     )
     assert found.undefined == []
+    assert found.multiply_defined == []
     assert found.overfull == []
     assert len(found.underfull) <= MAX_UNDERFULL, found.underfull
 
@@ -46,19 +47,24 @@ def test_latex_log_reader_finds_what_a_bad_log_reports() -> None:
         "Package polyglossia Warning: No hyphenation patterns were loaded for British En\n"
         "glish\n"
         "LaTeX Warning: There were undefined references.\n"
+        "LaTeX Warning: Label `essay:essay' multiply defined.\n"
     )
     found = latexlog.read(log)
     assert found.undefined == ["essay:tn-at-note-2"]
+    assert found.multiply_defined == ["essay:essay"]
     assert len(found.overfull) == 1 and "39.93095pt" in found.overfull[0]
     assert len(found.underfull) == 2
     assert found.missing_patterns == ["British English"]
     assert latexlog.read("LaTeX Warning: There were undefined references.\n").undefined
 
 
-def test_british_hyphenation_patterns_are_used(edition) -> None:
-    found = latexlog.read(_log(edition))
+def test_british_hyphenation_and_character_protrusion_are_used(edition) -> None:
+    log = unwrap(_log(edition))
+    found = latexlog.read(log)
     assert not [name for name in found.missing_patterns if "english" in name.casefold()]
-    assert "variant=british" in unwrap(_log(edition))
+    assert "variant=british" in log
+    # microtype's protrusion, all that XeTeX allows of it
+    assert "Package microtype Info: Character protrusion enabled" in log
 
 
 def test_every_hyperlink_target_of_the_pdf_is_defined(edition) -> None:

@@ -51,7 +51,9 @@ _BODY = r"""
   {\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
   {\vfill\end{titlepage}}
 \newenvironment{sphinxclasstitlepage-title}{\par\normalfont\fontsize{28}{34}\selectfont}{\par\vspace{1.5ex}}
-\newenvironment{sphinxclasstitlepage-subtitle}{\par\normalfont\Large\itshape}{\par\vspace{8ex}}
+\newenvironment{sphinxclasstitlepage-subtitle}
+  {\par\normalfont\Large\itshape\addtolength{\leftskip}{.1\textwidth}\addtolength{\rightskip}{.1\textwidth}}
+  {\par\vspace{8ex}}
 \newenvironment{sphinxclasstitlepage-author}{\par\Large}{\par\vspace{8ex}}
 \newenvironment{sphinxclasstitlepage-statement}{\par\large\scshape}{\par\vspace{1ex}}
 \newenvironment{sphinxclasstitlepage-version}{\par\normalsize}{\par\vspace{1ex}}
