@@ -181,6 +181,23 @@ def test_the_essay_opens_its_page_with_a_title_block_and_later_pages_have_runnin
         assert "Issy Williams" in head and "The Radicalisation Enigma" in head, (number, head)
 
 
+def test_notes_stand_at_the_foot_of_every_full_page_of_the_essay(edition) -> None:
+    """No page of the essay but its last ends short, with a gap under its notes."""
+    first, last = _essay_pages(edition)
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(first), "-l", str(last - 1), str(edition.pdf), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    feet = []
+    for page in root.iter("{*}page"):
+        bottoms = sorted(float(line.get("yMax")) for line in page.iter("{*}line"))
+        feet.append(bottoms[-2])  # the last line above the page number
+    assert len(feet) >= 4
+    assert max(feet) - min(feet) < 1.5, feet
+
+
 @pytest.mark.parametrize("after", [":", "."])
 def test_one_space_after_a_colon_or_full_stop(edition, after: str) -> None:
     """In the justified essay, the space after a colon or full stop is that of the line's other spaces."""
