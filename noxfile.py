@@ -37,13 +37,15 @@ preview's files sit with every other build output (ignored by git, removed with 
 UV_VERSION = "0.13.9"
 
 # What the PDF needs from Debian; .readthedocs.yaml's apt_packages lists the same.
-# texlive-lang-english: the British hyphenation patterns (TeX Live's base has only the US ones).
+# texlive-lang-english and -cyrillic: the British and the Russian hyphenation patterns
+# (TeX Live's base has only the US ones).
 LATEX_PACKAGES = [
     "texlive-xetex",
     "latexmk",
     "fonts-freefont-otf",
     "texlive-fonts-recommended",
     "texlive-lang-english",
+    "texlive-lang-cyrillic",
     "xindy",
 ]
 # What the browser needs: Debian's Chromium, and libatomic1 for the Node.js
