@@ -131,6 +131,18 @@ latex_show_urls = "no"
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
+    # one-sided, so the paragraph numbers stand in the same (left) margin on every page
+    "classoptions": ",oneside",
+    # the page of an essay (scholarly_edition/formats/editiondesign.sty has the rest): a measure of
+    # some 70 characters, room in the left margin for the paragraph numbers, black headings and
+    # links, and code without frame, background or turn-over hints (a wrapped line goes on indented)
+    "sphinxsetup": (
+        "hmargin={40mm,40mm}, vmargin={32mm,36mm}, marginpar=16mm,"
+        " TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0,0,0}, OuterLinkColor={rgb}{0,0,0},"
+        r" HeaderFamily=\rmfamily, pre_border-width=0pt, pre_border-radius=0pt, pre_padding=0pt,"
+        r" pre_background-TeXcolor={rgb}{1,1,1}, verbatimhintsturnover=false,"
+        r" verbatimcontinued={\makebox[8\fontcharwd\font`\x]{}}, verbatimvisiblespace={\ }"
+    ),
     "polyglossia": r"""
 \usepackage{polyglossia}
 \setmainlanguage[variant=british]{english}
@@ -140,7 +152,7 @@ latex_elements = {
     "fontpkg": r"""
 \setmainfont{FreeSerif}
 \setsansfont{FreeSans}
-\setmonofont{FreeMono}
+\setmonofont{FreeMono}[HyphenChar=None]
 \newfontfamily\cyrillicfont{FreeSerif}
 """,
     "figure_align": "H",
@@ -151,7 +163,7 @@ latex_elements = {
 \urlstyle{{same}}
 \hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{", ".join(edition_keywords)}}}}}
 """,
-    "printindex": r"\footnotesize\raggedright\printindex",
+    "printindex": r"\printindex",  # two balanced columns in the body face (editiondesign.sty)
     # the title page, then the contents, come from edition/index.md (scholarly_edition.citing.titlepage)
     "maketitle": "",
     "tableofcontents": "",

@@ -37,7 +37,17 @@ preview's files sit with every other build output (ignored by git, removed with 
 UV_VERSION = "0.13.9"
 
 # What the PDF needs from Debian; .readthedocs.yaml's apt_packages lists the same.
-LATEX_PACKAGES = ["texlive-xetex", "latexmk", "fonts-freefont-otf", "texlive-fonts-recommended", "xindy"]
+# texlive-lang-english and -cyrillic: the British and the Russian hyphenation patterns
+# (TeX Live's base has only the US ones).
+LATEX_PACKAGES = [
+    "texlive-xetex",
+    "latexmk",
+    "fonts-freefont-otf",
+    "texlive-fonts-recommended",
+    "texlive-lang-english",
+    "texlive-lang-cyrillic",
+    "xindy",
+]
 # What the browser needs: Debian's Chromium, and libatomic1 for the Node.js
 # that Playwright's wheel brings to run its driver (a bare Debian lacks it).
 BROWSER_PACKAGES = ["chromium", "libatomic1"]

@@ -235,8 +235,39 @@ def pdf_section_text(pdf: Path, title: str) -> str:
     return text[heading.start() :] if heading else text
 
 
-def pdf_words(text: str, known: set[str], markers: list[str] | None = None) -> list[str]:
-    """Words of ``pdftotext`` output, with LaTeX's line-end hyphens undone."""
+_MARK = re.compile(r"°|[a-z]|\d{1,2}")
+_MARK_THEN_PUNCT = re.compile(rf"({_MARK.pattern})?({_PUNCT.pattern})")
+
+
+def punctuation_before_marks(tokens: list[str]) -> list[str]:
+    """Tokens with the punctuation that follows a mark put back on the word before it.
+
+    The edition sets a mark straight after its word (``State`` ``a``
+    ``.``), where the copy-text has the word and its full stop (``State.``);
+    a mark extraction glues to its word (``Statea``) stays as it is.
+    """
+    out: list[str] = []
+    for tok in tokens:
+        match = _MARK_THEN_PUNCT.fullmatch(tok)
+        if match and out and (match[1] or _MARK.fullmatch(out[-1])):
+            word = len(out) - 1
+            while word > 0 and _MARK.fullmatch(out[word]):
+                word -= 1
+            out[word] += match[2]
+            if match[1]:
+                out.append(match[1])
+            continue
+        out.append(tok)
+    return out
+
+
+def pdf_words(text: str, known: set[str], markers: list[str] | None = None, *, glued: bool = True) -> list[str]:
+    """Words of ``pdftotext`` output, with LaTeX's line-end hyphens undone.
+
+    Punctuation after a mark goes back on the word before it. ``glued=False``:
+    no mark or note number is taken off a word, so a word that extraction
+    runs together with its mark stays wrong.
+    """
     out: list[str] = []
     lines = [l.split() for l in text.splitlines()]
     carry = ""
@@ -248,11 +279,17 @@ def pdf_words(text: str, known: set[str], markers: list[str] | None = None) -> l
                 carry = tok  # join with the next line's first word
                 continue
             out.append(tok)
+    out = punctuation_before_marks(out)
     if markers:
         out = strip_editorial_markers(out, known, markers)
+    # pdftotext takes the hyphen off a line's end even where the word has it ("on-the-" "ground")
+    unhyphenated = {w[:i] + w[i + 1 :]: w for w in known for i, c in enumerate(w) if c == "-"}
     result = []
     for tok in out:
-        tok = _NOTE_DIGITS.sub("", tok)
+        if glued:
+            tok = _NOTE_DIGITS.sub("", tok)
+        if tok not in known and tok in unhyphenated:
+            tok = unhyphenated[tok]
         if "-" in tok and tok not in known:
             joined = tok.replace("-", "", 1) if tok.count("-") == 1 else tok
             if joined in known:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import html as lxml_html
 
@@ -60,7 +62,10 @@ def test_latex_has_the_same_numbers_as_margin_notes_and_pdf_destinations(app, wa
     tex = (app.outdir / "edition.tex").read_text("utf-8")
     for number in (1, 2, 3):
         assert rf"\hypertarget{{p-{number}}}{{}}" in tex
-        assert rf"\P\,{number}}}" in tex
+        assert rf"\EditionParagraphNumber{{{number}}}" in tex
+    # the number stands in the margin, with its pilcrow
+    design = (app.outdir / "editiondesign.sty").read_text("utf-8")
+    assert re.search(r"\\newcommand\{\\EditionParagraphNumber\}\[1\]\{%\s*\\marginpar\{[^\n]*\\P\\,#1", design)
     assert r"\hypertarget{p-4}" not in tex
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import footnotetext
 
 from scholarly_edition import ids
 from scholarly_edition.apparatus import commentary, textual
@@ -39,9 +40,12 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         while index < len(node.parent) and isinstance(node.parent[index], nodes.footnote_reference):
             index += 1
         node.parent.insert(index, marker(entry, with_id=False))
-    # the page's footnotes by id, found in one pass, not one pass per note (an edition may have thousands)
-    footnotes: dict[str, list[nodes.footnote]] = {}
-    for footnote in doctree.findall(nodes.footnote):
+    # the page's footnotes by id, found in one pass, not one pass per note (an edition may have thousands);
+    # in LaTeX a note in a caption has become a footnotetext, set after the figure
+    footnotes: dict[str, list[nodes.Element]] = {}
+    for footnote in doctree.findall(nodes.Element):
+        if not isinstance(footnote, (nodes.footnote, footnotetext)):
+            continue
         for id_ in footnote["ids"]:
             footnotes.setdefault(id_, []).append(footnote)
     for series in SERIES.values():

@@ -1,4 +1,4 @@
-"""The output formats: what each HTML page loads and says of itself, the EPUB, and the PDF's LaTeX."""
+"""The output formats: what each HTML page loads and says of itself, the EPUB, and the PDF's LaTeX and design."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from scholarly_edition.formats import (
     epub,
     genindex,
     latex,
+    pdfdesign,
     security,
     templatecache,
 )
 
 
 def setup(app: Sphinx) -> None:
-    for module in (epub, downloads, security, latex, assets, bundles, descriptions, genindex, templatecache):
+    for module in (epub, downloads, security, latex, pdfdesign, assets, bundles, descriptions, genindex, templatecache):
         module.setup(app)

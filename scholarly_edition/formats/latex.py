@@ -9,7 +9,9 @@ The package also defines how the editorial apparatus looks in print: the
 textual-note marker (a degree sign), the commentary's superscript italic
 letters (the author's notes keep their superscript numbers), the lists of
 textual notes and commentary, the title page, and glossary links that do
-not change the look of the author's words.
+not change the look of the author's words. It names the running heads'
+author and short title, which the page design (``editiondesign.sty``,
+``scholarly_edition.formats.pdfdesign``) sets.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.util.texescape import escape
 
 from scholarly_edition.config import settings
 
@@ -25,9 +28,10 @@ PACKAGE = "editionapparatus"
 _BODY = r"""
 \NeedsTeXFormat{LaTeX2e}
 \ProvidesPackage{editionapparatus}[2026/01/01 editorial apparatus of the edition]
-% markers in the text
-\newcommand{\EditionTextualMark}[1]{\kern0.04em#1}
-\newcommand{\EditionCommentaryMark}[1]{\textsuperscript{\normalfont\itshape#1}}
+% markers in the text, each a little apart from its word, so that text
+% extraction (pdftotext, copying from a viewer) sees a word boundary there
+\newcommand{\EditionTextualMark}[1]{\kern0.15em#1}
+\newcommand{\EditionCommentaryMark}[1]{\kern0.08em\textsuperscript{\normalfont\itshape#1}}
 % labels in the lists
 \newcommand{\EditionTextualMarkLabel}[1]{\textbf{#1}}
 \newcommand{\EditionCommentaryMarkLabel}[1]{\textit{#1}}
@@ -41,13 +45,15 @@ _BODY = r"""
 % (Sphinx would italicise them; hyperref would colour them)
 \protected\def\sphinxtermref#1{{\color{black}#1}}
 % an image's editorial description: small, ragged, under the caption
-\renewenvironment{sphinxlegend}{\par\small\raggedright}{\par}
+\renewenvironment{sphinxlegend}{\par\smallskip\small\raggedright\parindent\z@}{\par}
 % the title page: one environment per line (Sphinx's sphinxclass<class> hook)
 \newenvironment{EditionTitlePage}
   {\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
   {\vfill\end{titlepage}}
-\newenvironment{sphinxclasstitlepage-title}{\par\sffamily\bfseries\fontsize{30}{36}\selectfont}{\par\vspace{1.2ex}}
-\newenvironment{sphinxclasstitlepage-subtitle}{\par\sffamily\Large}{\par\vspace{8ex}}
+\newenvironment{sphinxclasstitlepage-title}{\par\normalfont\fontsize{28}{34}\selectfont}{\par\vspace{1.5ex}}
+\newenvironment{sphinxclasstitlepage-subtitle}
+  {\par\normalfont\Large\itshape\addtolength{\leftskip}{.1\textwidth}\addtolength{\rightskip}{.1\textwidth}}
+  {\par\vspace{8ex}}
 \newenvironment{sphinxclasstitlepage-author}{\par\Large}{\par\vspace{8ex}}
 \newenvironment{sphinxclasstitlepage-statement}{\par\large\scshape}{\par\vspace{1ex}}
 \newenvironment{sphinxclasstitlepage-version}{\par\normalsize}{\par\vspace{1ex}}
@@ -88,9 +94,17 @@ def _pdf_string(text: str) -> str:
     return text
 
 
-def package_text(statement: str, version: str, languages: list[str] | None = None) -> str:
-    """The package; ``languages`` are polyglossia's names of the languages ``{lang}`` may mark."""
+def package_text(
+    statement: str, version: str, languages: list[str] | None = None, running: tuple[str, str] = ("", "")
+) -> str:
+    """The package; ``languages`` are polyglossia's names of the languages ``{lang}`` may mark.
+
+    ``running`` is the running heads' author and short title (editiondesign.sty sets them).
+    """
     text = _BODY.replace("@STATEMENT@", _pdf_string(statement)).replace("@VERSION@", _pdf_string(version))
+    author, title = (escape(part) for part in running)
+    text += f"% the running heads\n\\newcommand{{\\EditionRunningAuthor}}{{{author}}}\n"
+    text += f"\\newcommand{{\\EditionRunningTitle}}{{{title}}}\n"
     # each language \foreignlanguage may name, unless conf.py's preamble has set it up already
     declared = "".join(
         f"\\iflanguageloaded{{{name}}}{{}}{{\\setotherlanguage{{{name}}}}}\n" for name in languages or []
@@ -105,7 +119,9 @@ def write_package(app: Sphinx) -> None:
     version = app.config.version
     statement = f"{c.statement}, version {version}, {c.date}, prepared by {c.contributors}"
     languages = sorted(set(c.foreign_languages.values()))
-    Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(package_text(statement, version, languages), "utf-8")
+    running = (c.author_name, c.title or app.config.project)
+    text = package_text(statement, version, languages, running)
+    Path(app.builder.outdir, f"{PACKAGE}.sty").write_text(text, "utf-8")
 
 
 XINDY_RANGE = (

@@ -135,7 +135,7 @@ def visit_latex(self: Any, node: paragraph_marker) -> None:
     number = node["number"]
     self.body.append(
         rf"\hypertarget{{{ids.paragraph(number)}}}{{}}"
-        rf"\marginpar{{\raggedleft\footnotesize\textcolor{{black!60}}{{\P\,{number}}}}}"
+        rf"\EditionParagraphNumber{{{number}}}"  # in the margin (scholarly_edition.formats.pdfdesign)
     )
     raise nodes.SkipNode
 
