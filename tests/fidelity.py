@@ -207,7 +207,8 @@ def html_editorial_markers(page: Path) -> list[str]:
     """The editor's markers on the essay page (text and notes), as the HTML prints them."""
     root = lxml_html.fromstring(page.read_bytes())
     refs = root.xpath("//*[@role='main']//a[contains(@class, 'tn-marker') or contains(@class, 'ed-marker')]")
-    return [r.text_content().strip() for r in refs]
+    # on the web the sign is drawn from data-mark; the EPUB keeps it as text
+    return [r.get("data-mark") or r.text_content().strip() for r in refs]
 
 
 def pdf_section_text(pdf: Path, title: str) -> str:
