@@ -143,7 +143,7 @@ def _block_words(body) -> list[str]:
 def html_essay_words(page: Path) -> list[str]:
     """The essay's words in an HTML or XHTML page (notes and furniture removed)."""
     root = lxml_html.fromstring(page.read_bytes())
-    (body,) = root.xpath("//*[@role='main']//section[@id]") or root.xpath("//section[@id]")[:1]
+    (body,) = (root.xpath("//*[@role='main']//section[@id]") or root.xpath("//section[@id]"))[:1]
     _strip(body)
     return _block_words(body)
 

@@ -9,7 +9,9 @@
  * page, the commentary and textual notes from their pages, fetched once from
  * the same site (the policy's connect-src 'self'). Under a touch screen the
  * first tap opens the note and a second tap on the mark follows the link.
- * Escape closes it; the pointer may move onto it (WCAG 2.2, 1.4.13).
+ * Focus from the keyboard opens it too (not the focus a back link from the
+ * note gives its mark). Escape closes it; the pointer may move onto it
+ * (WCAG 2.2, 1.4.13).
  *
  * An external file with no inline handlers, so it runs under the site's
  * Content-Security-Policy; positions are set through the CSSOM, which the
@@ -146,7 +148,13 @@
   marks.forEach(function (mark) {
     mark.addEventListener("mouseenter", function () { show(mark); });
     mark.addEventListener("mouseleave", hideSoon);
-    mark.addEventListener("focus", function () { show(mark); });
+    /* focus from the keyboard only: a back link from the note also focuses its mark,
+     * and the reader who has just read the note needs it no more */
+    mark.addEventListener("focus", function () {
+      if (mark.matches(":focus-visible")) {
+        show(mark);
+      }
+    });
     mark.addEventListener("blur", function (event) {
       if (!popover.contains(event.relatedTarget)) {
         hideSoon();

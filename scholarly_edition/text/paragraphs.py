@@ -84,6 +84,9 @@ class NumberParagraphs(SphinxTransform):
             self.document.ids[ident] = paragraph
             paragraph["classes"].append("numbered-paragraph")
             paragraph.insert(0, paragraph_marker(number=number))
+        sections = [s for s in self.document.children if isinstance(s, nodes.section)]
+        if paragraphs and sections:
+            sections[0]["classes"].append("numbered-text")  # the web's stylesheet gives it a margin for the numbers
         text_domain(self.env).record("paragraphs", self.env.docname, len(paragraphs))
 
 
