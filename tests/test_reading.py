@@ -152,6 +152,18 @@ def test_the_search_index_and_its_snippets_have_the_words_without_marks(browse, 
     assert "Gulmurod Khalimov who joined" in " ".join(snippet.inner_text().split())
 
 
+def test_a_glossary_term_and_its_definition_keep_apart_in_plain_text(edition) -> None:
+    root = lxml_html.fromstring((edition.html / "glossary.html").read_bytes())
+    for link in root.xpath("//a[contains(@class, 'headerlink')]"):  # as the search page reads it
+        link.drop_tree()
+    terms = root.xpath("//dl[contains(@class, 'glossary')]/dt")
+    assert terms
+    text = root.xpath("//*[@role='main']")[0].text_content()
+    for term in terms:
+        definition = term.getnext().text_content().split()[0]
+        assert re.search(re.escape(term.text_content().strip()) + r"\s+" + re.escape(definition), text), term.text
+
+
 # -- notes in place -------------------------------------------------------------
 
 
@@ -194,7 +206,8 @@ def test_hovering_or_focusing_a_mark_shows_its_note_beside_it(browse, edition, k
         mark.scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -120)")
         before = page.evaluate("window.scrollY")
-        mark.hover()
+        box = mark.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # no scrolling, as a reader's mouse
         page.wait_for_function("() => !document.getElementById('edition-note-popover').hidden")
         state = _popover_state(page, mark)
         assert state["label"] == mark.get_attribute("aria-label")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from scholarly_edition.formats import assets, bundles, descriptions, downloads, epub, latex, security, templatecache
+from scholarly_edition.formats import (
+    assets,
+    blockbreaks,
+    bundles,
+    descriptions,
+    downloads,
+    epub,
+    latex,
+    security,
+    templatecache,
+)
 
 
 def setup(app: Sphinx) -> None:
-    for module in (epub, downloads, security, latex, assets, bundles, descriptions, templatecache):
+    for module in (epub, downloads, security, latex, assets, bundles, descriptions, templatecache, blockbreaks):
         module.setup(app)
