@@ -143,7 +143,7 @@ def _block_words(body) -> list[str]:
 def html_essay_words(page: Path) -> list[str]:
     """The essay's words in an HTML or XHTML page (notes and furniture removed)."""
     root = lxml_html.fromstring(page.read_bytes())
-    (body,) = root.xpath("//*[@role='main']//section[@id]") or root.xpath("//section[@id]")[:1]
+    (body,) = (root.xpath("//*[@role='main']//section[@id]") or root.xpath("//section[@id]"))[:1]
     _strip(body)
     return _block_words(body)
 
@@ -207,7 +207,8 @@ def html_editorial_markers(page: Path) -> list[str]:
     """The editor's markers on the essay page (text and notes), as the HTML prints them."""
     root = lxml_html.fromstring(page.read_bytes())
     refs = root.xpath("//*[@role='main']//a[contains(@class, 'tn-marker') or contains(@class, 'ed-marker')]")
-    return [r.text_content().strip() for r in refs]
+    # on the web the sign is drawn from data-mark; the EPUB keeps it as text
+    return [r.get("data-mark") or r.text_content().strip() for r in refs]
 
 
 def pdf_section_text(pdf: Path, title: str) -> str:

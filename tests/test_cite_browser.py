@@ -55,7 +55,7 @@ def test_a_paragraph_button_copies_a_citation_with_its_permalink(browse, site) -
     button = paragraph.locator("button.cite-paragraph")
     assert button.is_visible()
     button.click()
-    page.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    page.wait_for_function("b => b.dataset.label === 'Copied'", arg=button.element_handle())
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Issy Williams, The Radicalisation Enigma:")
     # no base URL in this build: the permalink is the page's own address

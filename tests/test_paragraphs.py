@@ -16,7 +16,10 @@ def test_body_paragraphs_are_numbered_in_order_and_nothing_else(app, warning) ->
     numbered = root.xpath("//p[contains(@class, 'numbered-paragraph')]")
     assert [p.get("id") for p in numbered] == ["p-1", "p-2", "p-3"]
     texts = [" ".join(p.xpath("string(.)").split()) for p in numbered]
-    assert texts[0].startswith("Paragraph ¶ 1") and "First paragraph of the essay." in texts[0]
+    # the number is drawn by the stylesheet: the paragraph's text is the author's words alone
+    assert texts[0].startswith("First paragraph of the essay.")
+    (link,) = numbered[0].xpath(".//a[contains(@class, 'paragraph-number')]")
+    assert (link.get("data-number"), link.get("aria-label"), link.text_content()) == ("1", "Paragraph 1", "")
     assert "Second paragraph" in texts[1] and "Third paragraph" in texts[2]
     # byline, dateline, caption, editorial remark and biographical note carry no number
     for skipped in ("Ann Example", "Posted: Mar 3", "A caption", "An editor", "writes about Moscow"):
@@ -36,6 +39,7 @@ def test_each_number_is_a_permalink_with_a_citation_button(app, warning) -> None
         assert link.get("href") == f"#p-{number}"
         (button,) = root.xpath(f"//p[@id='p-{number}']//button[contains(@class, 'cite-paragraph')]")
         assert button.get("type") == "button" and button.get("hidden") is not None
+        assert (button.get("data-label"), button.text_content()) == ("cite", "")
         assert not any(name.startswith("on") for name in button.attrib), "no inline handlers (CSP)"
         assert button.get("data-citation").endswith(f"para. {number}.")
         assert "<em>Moscow Notes: An Essay</em>" in button.get("data-citation-html")

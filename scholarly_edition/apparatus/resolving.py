@@ -55,7 +55,7 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             for footnote in footnotes.get(ids.note(entry.note), []):
                 paragraphs = list(footnote.findall(nodes.paragraph))
                 target: nodes.Element = paragraphs[-1] if paragraphs else footnote
-                target.append(nodes.Text(" "))
+                target.append(nodes.Text("\u00a0"))  # a no-break space: the mark never begins a line
                 target.append(marker(entry, with_id=True))
     for listing in list(doctree.findall(editorial_listing)):
         listing.replace_self(fill_listing(app, listing))

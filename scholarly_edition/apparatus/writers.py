@@ -37,14 +37,26 @@ def depart_mark_html(self: Any, node: editorial_mark) -> None:
 
 
 def visit_ref_html(self: Any, node: editorial_ref) -> None:
+    """A marker whose sign is drawn by the stylesheet on the web, so that it is no part of the text.
+
+    On the web the sign is ``data-mark``, shown by CSS: a selection, a copy,
+    the search's snippets and any parser's text content then hold the
+    author's words alone, and the link keeps its name (``aria-label``). The
+    EPUB keeps the sign as text, since reading systems may not draw
+    generated content.
+    """
     series = SERIES[node["series"]]
     attributes: dict[str, str] = {"href": uri(self, node["refdoc"], node["refid"]), "aria-label": node["aria"]}
     if series.noteref:
         attributes["role"] = "doc-noteref"
         if is_epub(self):
             attributes["epub:type"] = "noteref"
-    self.body.append(self.starttag(node, "a", "", **attributes))
     inner = self.encode(node.astext())
+    if not is_epub(self):
+        attributes["data-mark"] = node.astext()
+        self.body.append(self.starttag(node, "a", "", **attributes) + "</a>")
+        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "a", "", **attributes))
     self.body.append(f"<sup>{inner}</sup></a>" if series.noteref else f"{inner}</a>")
     raise nodes.SkipNode
 

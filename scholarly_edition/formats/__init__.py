@@ -6,6 +6,7 @@ from sphinx.application import Sphinx
 
 from scholarly_edition.formats import (
     assets,
+    blockbreaks,
     bundles,
     descriptions,
     downloads,
@@ -19,5 +20,6 @@ from scholarly_edition.formats import (
 
 
 def setup(app: Sphinx) -> None:
-    for module in (epub, downloads, security, latex, pdfdesign, assets, bundles, descriptions, genindex, templatecache):
+    modules = (epub, downloads, security, latex, pdfdesign, assets, bundles, descriptions, genindex, templatecache)
+    for module in (*modules, blockbreaks):
         module.setup(app)

@@ -39,14 +39,25 @@
     return navigator.clipboard.writeText(text);
   }
 
+  /* A paragraph's button draws its word from data-label (so the word is no
+   * part of the paragraph's text); the cite page's buttons hold it as text. */
+  function show(button, word) {
+    if (button.hasAttribute("data-label")) {
+      button.dataset.label = word;
+    } else {
+      button.textContent = word;
+    }
+  }
+
   function report(button, ok) {
-    var label = button.dataset.label || button.textContent;
-    button.dataset.label = label;
-    button.textContent = ok ? "Copied" : "Not copied";
+    var shown = button.hasAttribute("data-label") ? button.dataset.label : button.textContent;
+    var idle = button.dataset.idle || shown;
+    button.dataset.idle = idle;
+    show(button, ok ? "Copied" : "Not copied");
     status.textContent = ok ? "Citation copied to the clipboard." : "The citation could not be copied.";
     window.clearTimeout(button._editionTimer);
     button._editionTimer = window.setTimeout(function () {
-      button.textContent = label;
+      show(button, idle);
     }, 2000);
   }
 

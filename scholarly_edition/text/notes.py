@@ -23,6 +23,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from scholarly_edition import ids
@@ -33,6 +34,7 @@ from scholarly_edition.problems import Problem
 from scholarly_edition.text import pandoc_ast
 from scholarly_edition.text.domain import DocNotes, NoteCite, RenderedNotes, text_domain
 from scholarly_edition.text.works import bib_entries, bibfile_names, csl_items
+from scholarly_edition.translators import is_epub
 
 _NUMBER = r"(?:\d+|[ivxlcdm]+|[IVXLCDM]+)"
 _RANGE = rf"{_NUMBER}(?:[–-]{_NUMBER})?"
@@ -181,6 +183,28 @@ class NumberNotes(SphinxTransform):
             self.document.extend(footnotes)
 
 
+class NotesHeadingInPrint(SphinxPostTransform):
+    """In print the notes stand at the foot of their pages: the "Notes" heading over their list goes.
+
+    On the web and in the EPUB the list is a section of its own, reached by
+    the contents and by heading navigation; in the PDF the footnotes leave
+    it, and an empty heading would remain.
+    """
+
+    default_priority = 100  # before the LaTeX writer moves the footnotes
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for section in list(self.document.findall(nodes.section)):
+            rest = [child for child in section.children if not isinstance(child, nodes.title)]
+            if rest and all(_is_notes_list(child) for child in rest):
+                section.replace_self(rest)
+
+
+def _is_notes_list(node: nodes.Node) -> bool:
+    return isinstance(node, notes_here) or (isinstance(node, nodes.container) and "author-notes" in node["classes"])
+
+
 def format_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Run the CSL processor over every document's note sequence."""
     domain = text_domain(env)
@@ -249,7 +273,46 @@ def bibliography_list(entries: dict[str, Any], classes: list[str]) -> nodes.Elem
     return nodes.bullet_list("", *items, classes=classes)
 
 
+def visit_noteref_html(self: Any, node: nodes.footnote_reference) -> None:
+    """An author's note number on the web: drawn by the stylesheet from ``data-mark``, no part of the text.
+
+    So a selection, a copy, the search's snippets and any parser's text
+    content hold the author's words without the number glued to them; the
+    link is named by ``aria-label``. Other footnotes, and the EPUB (whose
+    reading systems may not draw generated content), keep docutils' markup.
+    """
+    if "author-note" not in node["classes"] or is_epub(self):
+        type(self).visit_footnote_reference(self, node)
+        return
+    label = node.astext()
+    self.body.append(
+        self.starttag(
+            node,
+            "a",
+            "",
+            classes=["footnote-reference"],
+            role="doc-noteref",
+            href=f"#{node['refid']}",
+            **{"aria-label": f"Note {label}", "data-mark": label},
+        )
+        + "</a>"
+    )
+    raise nodes.SkipNode
+
+
+def depart_noteref_html(self: Any, node: nodes.footnote_reference) -> None:
+    type(self).depart_footnote_reference(self, node)
+
+
+def add_assets(app: Sphinx) -> None:
+    """The script that shows a note beside its mark: the web edition only (the EPUB runs no script)."""
+    if app.builder.name == "html":
+        app.add_js_file("edition-notes.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", add_assets)
+    app.add_node(nodes.footnote_reference, override=True, html=(visit_noteref_html, depart_noteref_html))
     app.add_node(note_citation)
     app.add_node(note_text)
     app.add_node(inline_citation)
@@ -260,5 +323,6 @@ def setup(app: Sphinx) -> None:
     app.add_directive("notes", NotesDirective)
     app.add_directive("works-cited", WorksCitedDirective)
     app.add_transform(NumberNotes)
+    app.add_post_transform(NotesHeadingInPrint)
     app.connect("env-updated", format_citations)
     app.connect("doctree-resolved", fill)

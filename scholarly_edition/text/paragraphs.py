@@ -84,6 +84,9 @@ class NumberParagraphs(SphinxTransform):
             self.document.ids[ident] = paragraph
             paragraph["classes"].append("numbered-paragraph")
             paragraph.insert(0, paragraph_marker(number=number))
+        sections = [s for s in self.document.children if isinstance(s, nodes.section)]
+        if paragraphs and sections:
+            sections[0]["classes"].append("numbered-text")  # the web's stylesheet gives it a margin for the numbers
         text_domain(self.env).record("paragraphs", self.env.docname, len(paragraphs))
 
 
@@ -106,10 +109,12 @@ def visit_html(self: Any, node: paragraph_marker) -> None:
             f'<span class="paragraph-marker editorial"><span class="paragraph-number">¶\u00a0{number}</span></span>'
         )
         raise nodes.SkipNode
+    # the sign, the number and the button's word are drawn by the stylesheet (data-*), so that a
+    # selection or a parser's text content of the paragraph starts with the author's first word
     parts = [
         '<span class="paragraph-marker editorial">',
-        f'<a class="paragraph-number" href="#{ident}" title="Permalink to paragraph {number}">'
-        f'<span class="edition-sr-only">Paragraph </span><span aria-hidden="true">¶\u00a0</span>{number}</a>',
+        f'<a class="paragraph-number" href="#{ident}" title="Permalink to paragraph {number}"'
+        f' aria-label="Paragraph {number}" data-number="{number}"></a>',
     ]
     inlines = node.get("citation")  # set by scholarly_edition.citing where the essay is cited
     if inlines is not None:
@@ -121,11 +126,12 @@ def visit_html(self: Any, node: paragraph_marker) -> None:
             "data-citation-html": _render_inlines(self, inlines),
             "aria-label": f"Copy a citation of paragraph {number}",
             "title": f"Copy a citation of paragraph {number}",
+            "data-label": "cite",
         }
         if not node.get("absolute"):
             attributes["data-permalink"] = f"#{ident}"
         rendered = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attributes.items())
-        parts.append(f"<button {rendered}>cite</button>")
+        parts.append(f"<button {rendered}></button>")
     parts.append("</span>")
     self.body.append("".join(parts))
     raise nodes.SkipNode
