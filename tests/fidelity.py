@@ -121,11 +121,20 @@ _DROP = (
 )
 
 
+MARK_SPACE = "\u202f"
+"""The narrow no-break space the EPUB sets between a word and its mark: it goes with the mark."""
+
+
 def _strip(root) -> None:
     for node in root.xpath(_DROP):
         parent = node.getparent()
         if parent is None:
             continue
+        prev = node.getprevious()
+        if prev is not None and (prev.tail or "").endswith(MARK_SPACE):
+            prev.tail = prev.tail[: -len(MARK_SPACE)]
+        elif prev is None and (parent.text or "").endswith(MARK_SPACE):
+            parent.text = parent.text[: -len(MARK_SPACE)]
         if node.tail:
             prev = node.getprevious()
             if prev is not None:
