@@ -431,3 +431,23 @@ def test_daisy_ace_finds_no_violation(edition, figures, tmp_path: Path) -> None:
     figures["DAISY Ace"] = f"{len(violations)} violations on {checked} documents"
     assert checked >= 12
     assert violations == [] and report["earl:result"]["earl:outcome"] == "pass", violations
+
+
+@pytest.mark.sphinx(
+    "epub",
+    testroot="second-essay",
+    srcdir="hostile-statement-epub",
+    confoverrides={"edition_statement": 'Law & Order <b>bold</b> "quoted"'},
+)
+def test_markup_in_conf_py_is_text_on_the_cover_page(app, warning) -> None:
+    app.build()
+    epub = next(Path(app.outdir).glob("*.epub"))
+    with zipfile.ZipFile(epub) as z:
+        cover = etree.fromstring(z.read("epub-cover.xhtml"))
+        nav = etree.fromstring(z.read("nav.xhtml"))
+        opf = etree.fromstring(z.read("content.opf"))
+    (img,) = cover.xpath("//x:img", namespaces=NS)
+    assert 'Law & Order <b>bold</b> "quoted".' in img.get("alt")
+    assert not cover.xpath("//x:b", namespaces=NS)
+    assert nav.xpath("//x:nav[@id='landmarks']//x:a/@href", namespaces=NS)  # the landmarks of another book
+    assert opf.xpath("//opf:meta[@property='schema:accessMode']", namespaces=NS)
