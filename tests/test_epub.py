@@ -451,3 +451,21 @@ def test_markup_in_conf_py_is_text_on_the_cover_page(app, warning) -> None:
     assert not cover.xpath("//x:b", namespaces=NS)
     assert nav.xpath("//x:nav[@id='landmarks']//x:a/@href", namespaces=NS)  # the landmarks of another book
     assert opf.xpath("//opf:meta[@property='schema:accessMode']", namespaces=NS)
+
+
+def test_a_second_build_reads_nothing_again_and_lists_the_cover_once(make_app, sphinx_test_tempdir, rootdir) -> None:
+    import io
+
+    srcdir = sphinx_test_tempdir / "epub-twice"
+    shutil.rmtree(srcdir, ignore_errors=True)
+    shutil.copytree(rootdir / "test-second-essay", srcdir)
+    for _ in range(2):
+        status = io.StringIO()
+        app = make_app("epub", srcdir=srcdir, status=status)
+        app.build()
+    assert "0 added, 0 changed, 0 removed" in status.getvalue()  # the drawn cover is no changed setting
+    opf = etree.fromstring((app.outdir / "content.opf").read_bytes())
+    itemrefs = opf.xpath("//opf:itemref/@idref", namespaces=NS)
+    assert len(itemrefs) == len(set(itemrefs))
+    (cover,) = opf.xpath("//opf:item[@href='epub-cover.xhtml']/@id", namespaces=NS)
+    assert itemrefs[0] == cover

@@ -40,6 +40,7 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
+from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.writers.html5 import HTML5Translator
 
@@ -111,11 +112,6 @@ class EditionEpub3Builder(Epub3Builder):
     the NCX and the OPF disagree (NCX-001).
     """
 
-    def init(self) -> None:
-        super().init()
-        if not self.config.epub_cover:  # conf.py may still give a cover of its own
-            self.config.epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
-
     def init_css_files(self) -> None:
         self._css_files = []
         self._add_stylesheets()
@@ -155,6 +151,8 @@ class EditionEpub3Builder(Epub3Builder):
         """content.opf, once the cover is drawn and unused files are gone; then its metadata and cover image."""
         for path in unused_files(self.outdir):
             path.unlink()
+        # the cover page is written below; one left by the last build would enter the spine twice
+        (self.outdir / self.coverpage_name).unlink(missing_ok=True)
         if self._draws_cover():
             write_if_changed(self.outdir / COVER_IMAGE, epubcover.draw(self._cover_lines()))
         super().build_content()
@@ -269,6 +267,17 @@ def drop_viewport_duplicate(
         context["metatags"] = re.sub(r'<meta name="viewport"[^>]*>\s*', "", context["metatags"])
 
 
+def default_cover(app: Sphinx, config: Config) -> None:
+    """The drawn cover, unless conf.py gives a cover of its own.
+
+    Set as the configuration is read, so that the value the environment
+    keeps is the value the next build reads: a cover set later would count
+    as a changed setting and make every build read every source again.
+    """
+    if not config.epub_cover:
+        config.epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
+
+
 def zip_date(epoch: str | None) -> tuple[int, int, int, int, int, int]:
     """A zip entry date: ``epoch`` in UTC (now without one), no earlier than 1980 as zip requires."""
     seconds = max(int(epoch), 315532800) if epoch else time.time()
@@ -280,3 +289,4 @@ def setup(app: Sphinx) -> None:
     app.set_translator("epub", EpubTranslator)
     app.connect("doctree-resolved", mark_boundaries, priority=900)  # after the apparatus's marks (600)
     app.connect("html-page-context", drop_viewport_duplicate)
+    app.connect("config-inited", default_cover)
