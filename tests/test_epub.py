@@ -469,3 +469,20 @@ def test_a_second_build_reads_nothing_again_and_lists_the_cover_once(make_app, s
     assert len(itemrefs) == len(set(itemrefs))
     (cover,) = opf.xpath("//opf:item[@href='epub-cover.xhtml']/@id", namespaces=NS)
     assert itemrefs[0] == cover
+
+
+def test_contents_that_list_the_index_list_it_once(make_app, sphinx_test_tempdir, rootdir) -> None:
+    srcdir = sphinx_test_tempdir / "epub-genindex-in-toctree"
+    shutil.rmtree(srcdir, ignore_errors=True)
+    shutil.copytree(rootdir / "test-second-essay", srcdir)
+    index = srcdir / "index.md"
+    index.write_text(index.read_text("utf-8").replace("cite\n```", "cite\ngenindex\n```"), "utf-8")
+    app = make_app("epub", srcdir=srcdir)
+    app.build()
+    nav = etree.fromstring((app.outdir / "nav.xhtml").read_bytes())
+    ncx = etree.fromstring((app.outdir / "toc.ncx").read_bytes())
+    opf = etree.fromstring((app.outdir / "content.opf").read_bytes())
+    assert nav.xpath("//x:nav[@id='toc']//x:a/@href", namespaces=NS).count("genindex.xhtml") == 1
+    assert ncx.xpath("//ncx:content/@src", namespaces=NS).count("genindex.xhtml") == 1
+    itemrefs = opf.xpath("//opf:itemref/@idref", namespaces=NS)
+    assert len(itemrefs) == len(set(itemrefs))

@@ -155,7 +155,13 @@ class EditionEpub3Builder(Epub3Builder):
         (self.outdir / self.coverpage_name).unlink(missing_ok=True)
         if self._draws_cover():
             write_if_changed(self.outdir / COVER_IMAGE, epubcover.draw(self._cover_lines()))
-        super().build_content()
+        refnodes = self.refnodes
+        if self.use_index:  # the contents may list the index too; the spine has it last, once (RSC-005)
+            self.refnodes = [r for r in refnodes if r["refuri"] != self._index_page]
+        try:
+            super().build_content()
+        finally:
+            self.refnodes = refnodes
         pages = {p.name: p.read_text("utf-8") for p in self.outdir.glob("*.xhtml") if p.name != "nav.xhtml"}
         book = epubaccess.read_book(pages, has_toc=True, has_index=self.use_index)
         c = settings(self.config)
@@ -163,6 +169,14 @@ class EditionEpub3Builder(Epub3Builder):
         cover = self.config.epub_cover[0] if self.config.epub_cover else None
         opf = self.outdir / "content.opf"
         opf.write_text(epubaccess.add_to_package(opf.read_text("utf-8"), pairs, cover), "utf-8")
+
+    @property
+    def _index_page(self) -> str:
+        return "genindex" + self.out_suffix
+
+    def _lists_index(self, refuris: list[str]) -> bool:
+        """Whether the contents already name the index (a ``genindex`` entry in the root toctree)."""
+        return any(uri.split("#")[0] == self._index_page for uri in refuris)
 
     def landmarks(self) -> list[Landmark]:
         """The book's major parts, for a reading system's "go to" menu."""
@@ -174,12 +188,12 @@ class EditionEpub3Builder(Epub3Builder):
         if essay and essay in self.env.titles:
             marks.append(Landmark("bodymatter", essay + self.out_suffix, self.env.titles[essay].astext()))
         if self.use_index:
-            marks.append(Landmark("index", "genindex" + self.out_suffix, _("Index")))
+            marks.append(Landmark("index", self._index_page, _("Index")))
         return [Landmark(*map(html.escape, mark)) for mark in marks]
 
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
-        if self.use_index:
-            navlist = [*navlist, NavPoint(html.escape(_("Index")), "genindex" + self.out_suffix, [])]
+        if self.use_index and not self._lists_index([nav.refuri for nav in navlist]):
+            navlist = [*navlist, NavPoint(html.escape(_("Index")), self._index_page, [])]
         metadata = super().navigation_doc_metadata(navlist)
         metadata["landmarks"] = self.landmarks()
         metadata["landmarks_locale"] = html.escape(_("Landmarks"))
@@ -197,8 +211,8 @@ class EditionEpub3Builder(Epub3Builder):
 
     def build_navpoints(self, refnodes: list[dict[str, Any]]) -> list[Any]:
         """toc.ncx's entries, with the Index last, as in nav.xhtml."""
-        if self.use_index:
-            index = {"level": 1, "refuri": "genindex" + self.out_suffix, "text": html.escape(_("Index"))}
+        if self.use_index and not self._lists_index([node["refuri"] for node in refnodes]):
+            index = {"level": 1, "refuri": self._index_page, "text": html.escape(_("Index"))}
             refnodes = [*refnodes, index]
         return super().build_navpoints(refnodes)
 
