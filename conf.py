@@ -120,6 +120,12 @@ epub_uid = "edition-uid"  # an XML id; toc.ncx gets the identifier itself (schol
 epub_basename = edition_download_stem
 epub_show_urls = "no"
 epub_exclude_files = ["search.html"]
+epub_css_files: list[str] = []  # the EPUB links its own stylesheet, not the web's (scholarly_edition.formats.epub)
+# The EPUB's cover is drawn from the title page at build time (scholarly_edition.formats.epubcover).
+# Its accessibility metadata is worked out from the built book; the WCAG claim is made here, and only
+# once the book meets it: tests/test_epub.py checks what a machine can (every foreign phrase in its
+# language, every heading marked up as one) before a claim passes. Empty: no claim.
+edition_epub_conforms_to = ""
 
 # -- LaTeX / PDF ---------------------------------------------------------------
 

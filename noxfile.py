@@ -185,8 +185,10 @@ def npm_ci(session: nox.Session, folder: Path) -> None:
     400 packages), else the machine's, else Debian's: a machine with another
     Node (NodeSource's, say) keeps it, since Debian's npm conflicts with it.
     Debian's npm 9 is enough. Install scripts are not run: the packages used
-    here need none (vnu-jar's would download a Java runtime; Debian's is
-    used). npm's own messages are shown, so a failure says why.
+    here need none (vnu-jar's would download a Java runtime, puppeteer's,
+    under DAISY Ace, a Chromium; Debian's are used, and
+    ``PUPPETEER_SKIP_DOWNLOAD`` says so to puppeteer too). npm's own
+    messages are shown, so a failure says why.
     """
     ensure_debian(session, node_packages(session))
     installed = folder / "node_modules" / ".package-lock.json"
@@ -200,6 +202,7 @@ def npm_ci(session: nox.Session, folder: Path) -> None:
             "--no-audit",
             "--no-fund",
             external=True,
+            env={"PUPPETEER_SKIP_DOWNLOAD": "1"},
         )
 
 

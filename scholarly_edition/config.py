@@ -73,6 +73,14 @@ def is_language(name: str, value: Any) -> None:
         _fail(name, value, "a BCP 47 language tag is needed, such as 'en-GB'")
 
 
+_EPUB_CONFORMANCE = re.compile(r"^EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,3}$")
+
+
+def is_epub_conformance(name: str, value: Any) -> None:
+    if not (isinstance(value, str) and (value == "" or _EPUB_CONFORMANCE.match(value))):
+        _fail(name, value, "use the form 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA', or '' for no claim")
+
+
 _SLUG = re.compile(r"^[A-Za-z0-9_:.-]+$")
 
 
@@ -231,6 +239,13 @@ class EditionConfig:
     cite_lang: str = setting("", is_language, "The locale of the cite page's styles; empty: edition_language.")
     # -- the HTML
     bundle_css: bool = setting(True, is_bool, "Link each page's plain stylesheets as one file.", rebuild="html")
+    # -- the EPUB
+    epub_conforms_to: str = setting(
+        "",
+        is_epub_conformance,
+        "The EPUB's accessibility claim, as EPUB Accessibility 1.1 words it; empty: none.",
+        rebuild="epub",
+    )
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):

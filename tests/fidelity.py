@@ -121,11 +121,20 @@ _DROP = (
 )
 
 
+MARK_SPACE = "\u202f"
+"""The narrow no-break space the EPUB sets between a word and its mark: it goes with the mark."""
+
+
 def _strip(root) -> None:
     for node in root.xpath(_DROP):
         parent = node.getparent()
         if parent is None:
             continue
+        prev = node.getprevious()
+        if prev is not None and (prev.tail or "").endswith(MARK_SPACE):
+            prev.tail = prev.tail[: -len(MARK_SPACE)]
+        elif prev is None and (parent.text or "").endswith(MARK_SPACE):
+            parent.text = parent.text[: -len(MARK_SPACE)]
         if node.tail:
             prev = node.getprevious()
             if prev is not None:
@@ -310,3 +319,69 @@ def differences(expected: list[str], actual: list[str], *, allow_insertions: boo
             f"{tag}: copy-text {' '.join(expected[max(0, i1 - 3) : i2 + 3])!r} / edition {' '.join(actual[max(0, j1 - 3) : j2 + 3])!r}"
         )
     return problems
+
+
+# -- word boundaries at marks --------------------------------------------------
+
+MARKS = (
+    "//*[contains(concat(' ', @class, ' '), ' footnote-reference ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' tn-marker ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' ed-marker ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' paragraph-marker ')]"
+)
+"""The marks set in the author's text: note numbers, the editor's sigla, paragraph numbers."""
+SENTINEL = "\ue000"  # a private-use character: in no text, and neither a letter nor a space
+_GLUED = re.compile(rf"(?<!\s){SENTINEL}|{SENTINEL}(?=\w)")
+_FURNITURE = (
+    "//*[contains(concat(' ', @class, ' '), ' footnote-list ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' headerlink ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' figure-placeholder ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' figure-description ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' notes-heading ')]"
+    " | //*[@id='fig-cover']"
+    " | //*[contains(concat(' ', @class, ' '), ' byline ')]"
+)
+"""What the edition adds around the essay's words (the marks excepted), as in ``_DROP``."""
+
+
+def marks_as_sentinels(root) -> int:
+    """Each mark's text replaced by one ``SENTINEL``, its markup and tail kept; returns how many."""
+    marks = root.xpath(MARKS)
+    for mark in marks:
+        for child in list(mark):
+            mark.remove(child)
+        mark.text = SENTINEL
+    return len(marks)
+
+
+def glued_marks(text: str) -> list[str]:
+    """Where a mark (a ``SENTINEL``) touches a word: with no space before it, or a letter or digit after."""
+    return [text[max(0, m.start() - 25) : m.end() + 25] for m in _GLUED.finditer(text)]
+
+
+def letter_words(text: str) -> list[str]:
+    """Runs of letters and digits: the words of a text, whatever punctuation or spaces stand between."""
+    return re.findall(r"\w+", text)
+
+
+def epub_page_texts(epub: Path) -> dict[str, str]:
+    """Each XHTML page's ``text_content``, its marks as ``SENTINEL``s."""
+    texts = {}
+    with zipfile.ZipFile(epub) as z:
+        for name in sorted(n for n in z.namelist() if n.endswith(".xhtml")):
+            root = lxml_html.fromstring(z.read(name))
+            marks_as_sentinels(root)
+            texts[name] = root.text_content()
+    return texts
+
+
+def epub_essay_text(epub: Path) -> str:
+    """The text content of the essay's blocks in essay.xhtml, its marks kept as ``SENTINEL``s."""
+    with zipfile.ZipFile(epub) as z:
+        root = lxml_html.fromstring(z.read("essay.xhtml"))
+    marks_as_sentinels(root)
+    (body,) = root.xpath("//section[@id]")[:1]
+    for node in body.xpath(_FURNITURE):
+        node.drop_tree()  # keeps its tail
+    blocks = body.xpath(".//h1 | .//p[not(ancestor::p)]")
+    return "\n".join(block.text_content() for block in blocks)
