@@ -37,7 +37,7 @@ preview's files sit with every other build output (ignored by git, removed with 
 UV_VERSION = "0.13.9"
 
 # What the PDF needs from Debian; .readthedocs.yaml's apt_packages lists the same.
-# texlive-lang-english and -cyrillic: the British and the Russian hyphenation patterns
+# texlive-lang-english, -cyrillic and -german: the British, Russian and German hyphenation patterns
 # (TeX Live's base has only the US ones).
 LATEX_PACKAGES = [
     "texlive-xetex",
@@ -46,6 +46,7 @@ LATEX_PACKAGES = [
     "texlive-fonts-recommended",
     "texlive-lang-english",
     "texlive-lang-cyrillic",
+    "texlive-lang-german",
     "xindy",
 ]
 # What the browser needs: Debian's Chromium, and libatomic1 for the Node.js
