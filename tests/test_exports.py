@@ -172,3 +172,34 @@ def test_the_original_year_follows_the_latest_access_date() -> None:
     assert str(found.date) == "2020-06-01" and str(found.latest_access) == "2020-05-09"
     assert str(essay_record.original_date(items, (3, 1)).date) == "2021-03-01"
     assert essay_record.original_date([{}], (6, 1)).date is None
+
+
+def test_bibtex_for_clients_writes_what_every_client_reads() -> None:
+    source = parse_string(
+        """
+        @online{site, title = {A page}, maintitle = {The Site}, url = {https://x.org/}}
+        @video{clip, title = {A clip}, type = {video}, publisher = {Agency and Partners}, date = {2017-01-18}}
+        @report{body, author = {{A and B Programme}}, title = {R}, institution = {A and B Programme}}
+        @article{news, author = {Doe, J.}, title = {T}, journaltitle = {The Paper}, entrysubtype = {newspaper}}
+        """,
+        "bibtex",
+    )
+    out = dict(bibtex_export.entries_for_clients(source.entries.items()))
+    assert out["site"].type == "online" and "maintitle" not in out["site"].fields
+    assert (out["site"].fields["organization"], out["site"].fields["booktitle"]) == ("{The Site}", "The Site")
+    clip = out["clip"]
+    assert clip.type == "online" and clip.fields["type"] == "video" and "publisher" not in clip.fields
+    assert clip.fields["organization"] == "{Agency and Partners}"  # one body, not two
+    assert out["body"].fields["institution"] == "{A and B Programme}"
+    assert out["news"].fields["entrysubtype"] == "magazine"
+    assert bibtex_export.braced("{A} and {B}") == "{{A} and {B}}" and bibtex_export.braced("{A B}") == "{A B}"
+
+
+def test_bibtex_for_clients_refuses_a_language_biblatex_would_print_as_a_tag() -> None:
+    entry = parse_string("@book{k, title = {T}, language = {tlh}}", "bibtex").entries["k"]
+    with pytest.raises(bibtex_export.BibTeXExportError, match="k: language 'tlh' has no biblatex language name"):
+        bibtex_export.for_clients("k", entry)
+    book = parse_string("@book{k, title = {T}, edition = {2nd}, version = {1.1}, language = {en-US}}", "bibtex")
+    out = bibtex_export.for_clients("k", book.entries["k"])
+    assert "version" not in out.fields and out.fields["edition"] == "2nd, version 1.1"
+    assert (out.fields["langid"], out.fields["language"]) == ("american", "english")
