@@ -175,12 +175,14 @@ def _day_month(date: tuple[int, ...]) -> list[str]:
 def test_citeproc_js_prints_every_fact_each_official_style_prints(csl_items, style, tmp_path) -> None:
     """Every item, in a full note and a bibliography entry, with every fact the style's rules print.
 
-    The three styles leave out the place of publication by rule (CMOS 18
-    14.30, APA 7 9.29, MLA 9 5.83) and print an access date only for an
-    undated web page; the video's and periodicals' day and month are printed
-    by all three for periodicals and web pages, by none for the video in
-    Chicago (a year, as for any "audiovisual" work). Everything else the
-    copy-text gives must be printed.
+    What the three styles leave out by rule is not asked for: the place of
+    publication (none of CMOS 18, APA 7 and MLA 9 prints it), an access date
+    beside a publication date, and the day and month of a report's, a
+    chapter's or the video's date (Chicago prints the video's year only).
+    Everything else the copy-text gives must be printed: authors, title,
+    container, publisher of a report or chapter, editor, year, the day and
+    month of a periodical or web page, the access date of an undated web
+    page, the URL, the medium.
     """
     result = clients.citeproc_render(csl_items, style, "en-GB", tmp_path)
     assert result["log"] == []

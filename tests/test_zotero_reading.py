@@ -60,6 +60,9 @@ def test_the_essay_page_is_saved_as_a_book_by_its_author(edition) -> None:
     item = z.zotero_from_page(meta)
     assert item.item_type == "book"
     assert not any(name.endswith(tuple(z.HIGHWIRE_TYPES)) for name in meta)  # nothing forces another type
+    # nor outranks og:type in RDF.js detectType (t.zotero, t.bib, t.prism, t.eprints come before t.og)
+    outranking = ("z.", "bib.", "bibo.", "eprints.", "prism.aggregationtype", "prism.genre")
+    assert not [name for name in meta if name.lower().startswith(outranking)]
     assert [(c.last, c.first) for c in item.creators] == [(ESSAY.author_family, ESSAY.author_given)]
     assert item.fields["title"] == ESSAY.title
     assert item.fields["abstractNote"] and item.fields["abstractNote"] not in meta.get("description", [""])
