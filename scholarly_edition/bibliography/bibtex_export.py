@@ -17,12 +17,18 @@ each reads a different part of it:
   ``@online`` but not ``maintitle``, split ``institution``,
   ``organization``, ``publisher`` and ``location`` on "and" (they are
   lists), and print an unknown ``language`` as it is ("en-GB").
-- biblatex-chicago sets an article as a newspaper or magazine piece only
-  with ``entrysubtype = {magazine}`` (its keyword for both) and prints an
-  ``@online``'s ``organization`` and ``type``.
-- citation-js reads ``journaltitle`` only for ``@article``, ``booktitle``
+- biblatex-chicago sets an article as a newspaper or magazine piece when its
+  ``entrysubtype`` is ``magazine``, or ``newspaper``, which its own source
+  map turns into ``magazine``; it prints an ``@online``'s ``organization``
+  and ``type``.
+- citation-js reads ``journaltitle`` only for ``@article`` (any ``@article``
+  is a journal article to it, its ``entrysubtype`` the genre), ``booktitle``
   as the container of anything else, ``organization`` as a web page's
   publisher, and types a ``@book`` that has a ``version`` as software.
+
+So an article keeps refs.bib's ``entrysubtype``, ``newspaper`` or
+``magazine``: the one value biblatex-chicago and citation-js both read
+truly.
 
 So the export writes each entry in the fields all of them read, and no
 fact is dropped: the tests run every client on the file and compare what
@@ -98,8 +104,6 @@ def for_clients(key: str, entry: Entry) -> Entry:
     """``entry`` as ``references.bib`` writes it; raises :class:`BibTeXExportError`."""
     kind = entry.type.lower()
     fields = dict(entry.fields)
-    if kind == "article" and fields.get("entrysubtype", "").lower() in {"newspaper", "magazine"}:
-        fields["entrysubtype"] = "magazine"  # biblatex-chicago's keyword for any periodical but a journal
     if kind == "video":
         # @online, the one type every client reads: biblatex's standard
         # styles have no @video driver. Its platform prints as organization,
