@@ -53,8 +53,16 @@ LATEX_PACKAGES = [
 # that Playwright's wheel brings to run its driver (a bare Debian lacks it).
 BROWSER_PACKAGES = ["chromium", "libatomic1"]
 # What the tests' checkers need: EPUBCheck and the Nu HTML Checker run on
-# Java; poppler-utils reads the PDF (pdftotext, pdffonts).
-TEST_PACKAGES = [*BROWSER_PACKAGES, "epubcheck", "default-jre-headless", "poppler-utils"]
+# Java; poppler-utils reads the PDF (pdftotext, pdffonts); biber, biblatex
+# and biblatex-chicago (texlive-bibtex-extra) read the BibTeX export.
+TEST_PACKAGES = [
+    *BROWSER_PACKAGES,
+    "epubcheck",
+    "default-jre-headless",
+    "poppler-utils",
+    "biber",
+    "texlive-bibtex-extra",
+]
 
 
 def uv_command() -> str:

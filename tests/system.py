@@ -17,6 +17,7 @@ import pytest
 from chromium import CHROMIUM, playwright_driver_error
 
 EPUBCHECK = "/usr/share/java/epubcheck.jar"
+BIBLATEX_CHICAGO = "/usr/share/texlive/texmf-dist/tex/latex/biblatex-chicago/biblatex-chicago.sty"
 
 # a program (on PATH) or a file, and the Debian package that brings it
 TOOLS = {
@@ -27,6 +28,9 @@ TOOLS = {
     "pdftotext": "poppler-utils",
     "pdffonts": "poppler-utils",
     EPUBCHECK: "epubcheck",
+    "biber": "biber",
+    "pdflatex": "texlive-latex-base",
+    BIBLATEX_CHICAGO: "texlive-bibtex-extra",
     CHROMIUM: "chromium",
 }
 

@@ -9,7 +9,7 @@ import rispy
 from pybtex.database import parse_file, parse_string
 from sphinx.errors import ConfigError
 
-from scholarly_edition.bibliography import exports, ris
+from scholarly_edition.bibliography import bibtex_export, exports, ris
 from scholarly_edition.bibliography import record as essay_record
 from scholarly_edition.citing import exports as export_files
 
@@ -78,36 +78,44 @@ def test_a_relative_base_url_is_refused(make_app, rootdir, tmp_path) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="citing")
-def test_bibtex_round_trips_through_pybtex(app, warning) -> None:
+def test_bibtex_round_trips_through_pybtex_in_the_fields_clients_read(app, warning) -> None:
     app.build()
     exported = parse_file(app.outdir / "references.bib")
     source = parse_file(app.srcdir / "refs.bib")
-    # the essay first, as this edition and as the original page, then every work as refs.bib has it
+    # the essay first, as this edition and as the original page, then every work of refs.bib
     assert list(exported.entries) == ["example-moscow", "example-moscow-original", *source.entries]
-    assert exported.entries["example-moscow"].type == "book"
-    assert exported.entries["example-moscow-original"].type == "online"
+    edition = exported.entries["example-moscow"]
+    assert edition.type == "book" and exported.entries["example-moscow-original"].type == "online"
+    # no version on a @book (citation-js reads it as software), and a language biblatex knows
+    assert "version" not in edition.fields and edition.fields["edition"] == "test ed., version 2.1"
+    assert (edition.fields["langid"], edition.fields["language"]) == ("british", "english")
     for key, entry in source.entries.items():
         back = exported.entries[key]
-        assert back.type == entry.type
-        assert dict(back.fields) == dict(entry.fields), key
+        expected = bibtex_export.for_clients(key, entry)
+        assert (back.type, dict(back.fields)) == (expected.type, dict(expected.fields)), key
         assert {r: [str(p) for p in ps] for r, ps in back.persons.items()} == {
             r: [str(p) for p in ps] for r, ps in entry.persons.items()
         }
+    assert exported.entries["smith2000"].fields["publisher"] == "{Example Press}"
+    assert exported.entries["tricky2021"].fields["entrysubtype"] == "newspaper"
 
 
 @pytest.mark.sphinx("html", testroot="citing")
 def test_ris_parses_with_rispy(app, warning) -> None:
     app.build()
-    records = rispy.loads((app.outdir / "references.ris").read_text("utf-8"))
-    ids = ["example-moscow", "example-moscow-original", "smith2000", "body2010", "tricky2021"]
-    assert [r["id"] for r in records] == ids
-    edition, original, book, online, _ = records
+    records = rispy.loads((app.outdir / "references.ris").read_text("utf-8"), mapping=dict(ris.MAPPING))
+    assert not any("id" in r for r in records)  # no old-specification ID: see ris.item_to_ris
+    edition, original, book, online, news = records
     assert edition["type_of_reference"] == "BOOK" and edition["edition"] == "test ed., version 2.1"
     assert original["type_of_reference"] == "ELEC" and original["authors"] == ["Example, Ann"]
     assert book["type_of_reference"] == "BOOK" and book["authors"] == ["Smith, Jane"]
     assert book["title"] == "A book about Moscow" and book["place_published"] == "London"
     assert online["type_of_reference"] == "ELEC" and online["authors"] == ["Institute of Examples"]
-    assert online["access_date"] == "2023/12/01/" and online["urls"] == ["https://example.org/report?a=1&b=2"]
+    # a web page's access date in M1, a newspaper article in old-specification tags only
+    assert online["note"] == "2023/12/01/" and online["urls"] == ["https://example.org/report?a=1&b=2"]
+    assert news["type_of_reference"] == "NEWS" and news["first_authors"] == ["Doe, John"]
+    assert news["publication_year"] == "2021/02/03/" and "date" not in news and "year" not in news
+    assert edition["extra"] == "Original Date: 2024-03-03" and "original_publication" not in edition
 
 
 @pytest.mark.sphinx("html", testroot="citing")
@@ -164,3 +172,34 @@ def test_the_original_year_follows_the_latest_access_date() -> None:
     assert str(found.date) == "2020-06-01" and str(found.latest_access) == "2020-05-09"
     assert str(essay_record.original_date(items, (3, 1)).date) == "2021-03-01"
     assert essay_record.original_date([{}], (6, 1)).date is None
+
+
+def test_bibtex_for_clients_writes_what_every_client_reads() -> None:
+    source = parse_string(
+        """
+        @online{site, title = {A page}, maintitle = {The Site}, url = {https://x.org/}}
+        @video{clip, title = {A clip}, type = {video}, publisher = {Agency and Partners}, date = {2017-01-18}}
+        @report{body, author = {{A and B Programme}}, title = {R}, institution = {A and B Programme}}
+        @article{news, author = {Doe, J.}, title = {T}, journaltitle = {The Paper}, entrysubtype = {newspaper}}
+        """,
+        "bibtex",
+    )
+    out = dict(bibtex_export.entries_for_clients(source.entries.items()))
+    assert out["site"].type == "online" and "maintitle" not in out["site"].fields
+    assert (out["site"].fields["organization"], out["site"].fields["booktitle"]) == ("{The Site}", "The Site")
+    clip = out["clip"]
+    assert clip.type == "online" and clip.fields["type"] == "video" and "publisher" not in clip.fields
+    assert clip.fields["organization"] == "{Agency and Partners}"  # one body, not two
+    assert out["body"].fields["institution"] == "{A and B Programme}"
+    assert out["news"].fields["entrysubtype"] == "newspaper"  # biblatex-chicago maps it to magazine itself
+    assert bibtex_export.braced("{A} and {B}") == "{{A} and {B}}" and bibtex_export.braced("{A B}") == "{A B}"
+
+
+def test_bibtex_for_clients_refuses_a_language_biblatex_would_print_as_a_tag() -> None:
+    entry = parse_string("@book{k, title = {T}, language = {tlh}}", "bibtex").entries["k"]
+    with pytest.raises(bibtex_export.BibTeXExportError, match="k: language 'tlh' has no biblatex language name"):
+        bibtex_export.for_clients("k", entry)
+    book = parse_string("@book{k, title = {T}, edition = {2nd}, version = {1.1}, language = {en-US}}", "bibtex")
+    out = bibtex_export.for_clients("k", book.entries["k"])
+    assert "version" not in out.fields and out.fields["edition"] == "2nd, version 1.1"
+    assert (out.fields["langid"], out.fields["language"]) == ("american", "english")

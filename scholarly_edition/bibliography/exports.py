@@ -25,7 +25,7 @@ import jsonschema
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer
 
-from scholarly_edition.bibliography import ris
+from scholarly_edition.bibliography import bibtex_export, ris
 from scholarly_edition.problems import DataError, Finding, Problem
 
 SCHEMA = Path(__file__).parent / "schemas" / "csl-data.json"
@@ -148,6 +148,10 @@ def prepare(
 ) -> dict[str, str]:
     """Every export's text by file name, each CSL-JSON file validated first.
 
+    The BibTeX is written in the fields every client reads
+    (:mod:`scholarly_edition.bibliography.bibtex_export`), not as ``refs.bib``
+    words them for the edition's own converter.
+
     ``entries`` are the essay's own records followed by the works it cites; the
     BibTeX and RIS files carry both, as ``essay.json`` and ``references.json``
     do between them, so whichever file a reader imports names the essay too.
@@ -158,9 +162,13 @@ def prepare(
         ris_text = ris.dumps([*essay, *references])
     except ris.RISError as exc:
         raise ExportError([Finding(str(exc), REFERENCES_RIS)]) from None
+    try:
+        bib_entries = bibtex_export.entries_for_clients(entries)
+    except bibtex_export.BibTeXExportError as exc:
+        raise ExportError([Finding(str(exc), REFERENCES_BIB)]) from None
     return {
         REFERENCES_JSON: csl_json(references),
         ESSAY_JSON: csl_json(essay),
-        REFERENCES_BIB: bibtex(entries, BIB_HEADER),
+        REFERENCES_BIB: bibtex(bib_entries, BIB_HEADER),
         REFERENCES_RIS: ris_text,
     }

@@ -2,10 +2,25 @@
 
 Pure functions. ``rispy`` writes the file (tags, order, ``ER`` lines); this
 module only decides which RIS tag carries which CSL variable, following the
-RIS specification and what Zotero's RIS translator reads back: ``AU`` for
-authors (``Family, Given``, or a body's name whole), ``A2`` for editors,
-``T2`` for the container, ``DA``/``PY`` for dates, ``Y2`` for the access
-date, ``UR`` for the URL.
+RIS specification and what the two readers most used read back, Zotero's
+RIS translator (zotero/translators, ``RIS.js``) and citation-js
+(``@citation-js/plugin-ris``): ``AU`` for authors (``Family, Given``, or a
+body's name whole), ``A2`` for editors, ``T2`` for the container,
+``DA``/``PY`` for dates, ``Y2`` for the access date, ``UR`` for the URL.
+
+Where the two disagree, the tag both read is chosen:
+
+- a newspaper article (``NEWS``) names its authors in ``A1`` and its date in
+  ``Y1``: citation-js reads ``AU`` there as the CSL ``reporter`` and takes
+  only the year from ``PY`` (and nothing from ``DA``), while Zotero reads
+  ``A1`` as the author and ``Y1`` as the date, as it does ``AU`` and ``DA``;
+- a web page (``ELEC``) has its access date in ``M1``: citation-js reads
+  ``M1`` as the access date of an ``ELEC`` and ignores its ``Y2``; Zotero
+  reads ``M1`` as a web page's access date;
+- an original date goes in ``M2`` as ``Original Date: YYYY-MM-DD``, which
+  Zotero keeps in Extra (and its citation processor reads from there);
+  ``OP``, RIS's "original publication", is dropped by Zotero and read as an
+  original *title* by citation-js.
 """
 
 from __future__ import annotations
@@ -16,7 +31,7 @@ from typing import Any
 import rispy
 
 from scholarly_edition.bibliography.bibtex_csl import strip_rich_text
-from scholarly_edition.bibliography.csl import inverted, padded
+from scholarly_edition.bibliography.csl import inverted, iso_date, padded
 from scholarly_edition.problems import DataError, Problem
 
 RIS_TYPES: Mapping[str, str] = {
@@ -53,6 +68,13 @@ _OWN = frozenset(
 """Variables mapped one by one in :func:`item_to_ris`."""
 
 
+_NEW_TAGS = frozenset({"title-short", "language", "edition", "DOI"})
+"""Variables whose tags (``ST``, ``LA``, ``ET``, ``DO``) only the 2011 RIS specification has.
+
+An old-style record leaves them out; citation-js would read the record by
+the new specification, and lose a newspaper article's authors and day."""
+
+
 class RISError(DataError):
     """A CSL item that RIS cannot carry without loss."""
 
@@ -71,7 +93,12 @@ def ris_date(date: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One rispy entry for one CSL item; its ``ID`` is the BibTeX key."""
+    """One rispy entry for one CSL item.
+
+    No ``ID`` (the BibTeX key): Zotero ignores it, and citation-js takes it,
+    a tag of the old RIS specification, as the sign of an old-style record,
+    whose web pages then have no access date.
+    """
     try:
         kind = RIS_TYPES[item["type"]]
     except KeyError:
@@ -79,22 +106,27 @@ def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
     unmapped = sorted(set(item) - _OWN - set(_TEXT))
     if unmapped:
         raise RISError(f"{item['id']}: no RIS tag for {', '.join(unmapped)}")
-    entry: dict[str, Any] = {"type_of_reference": kind, "id": str(item["id"])}
+    entry: dict[str, Any] = {"type_of_reference": kind}
+    old_style = kind == "NEWS"  # only tags of the old specification: see the module's docstring
     if item.get("author"):
-        entry["authors"] = [ris_name(n) for n in item["author"]]
+        entry["first_authors" if old_style else "authors"] = [ris_name(n) for n in item["author"]]
     if item.get("editor"):
         entry["secondary_authors"] = [ris_name(n) for n in item["editor"]]
-    entry["title"] = strip_rich_text(item["title"])
+    entry["primary_title" if old_style else "title"] = strip_rich_text(item["title"])
     for variable, key in _TEXT.items():
+        if old_style and variable in _NEW_TAGS:
+            continue
         if variable in item:
             entry[key] = strip_rich_text(str(item[variable]))
     if "issued" in item:
-        entry["date"], entry["year"] = ris_date(item["issued"])
+        if old_style:
+            entry["publication_year"] = ris_date(item["issued"])[0]
+        else:
+            entry["date"], entry["year"] = ris_date(item["issued"])
     if "accessed" in item:
-        entry["access_date"] = ris_date(item["accessed"])[0]
-    if "original-date" in item:  # RIS's "original publication"; approximate dates say so
-        date = item["original-date"]
-        entry["original_publication"] = ris_date(date)[0] + (" (approximate)" if date.get("circa") else "")
+        entry["note" if kind == "ELEC" else "access_date"] = ris_date(item["accessed"])[0]
+    if "original-date" in item:
+        entry["extra"] = "Original Date: " + iso_date([int(p) for p in item["original-date"]["date-parts"][0]])
     if "URL" in item:
         entry["urls"] = [item["URL"]]
     if "page" in item:
@@ -116,6 +148,10 @@ def _one_line(ident: str, key: str, value: Any) -> Any:
     return value
 
 
+MAPPING: Mapping[str, str] = {**rispy.TAG_KEY_MAPPING, "M2": "extra"}
+"""rispy's tags, with ``M2`` (which rispy does not name) as ``extra``."""
+
+
 class RisWriter(rispy.RisWriter):
     """rispy's writer without its ``1.``, ``2.`` … lines, which are not RIS.
 
@@ -130,4 +166,4 @@ class RisWriter(rispy.RisWriter):
 
 def dumps(items: Iterable[Mapping[str, Any]]) -> str:
     """The RIS text of ``items``, in order."""
-    return rispy.dumps([item_to_ris(item) for item in items], implementation=RisWriter)
+    return rispy.dumps([item_to_ris(item) for item in items], implementation=RisWriter, mapping=dict(MAPPING))

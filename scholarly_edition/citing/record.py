@@ -26,7 +26,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition import ids
-from scholarly_edition.bibliography import citeproc
+from scholarly_edition.bibliography import bibtex_export, citeproc
 from scholarly_edition.bibliography import record as essay_record
 from scholarly_edition.bibliography.bibtex_csl import BibTeXToCSLError
 from scholarly_edition.bibliography.exports import bibtex
@@ -125,7 +125,8 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
     records = essay_record.entries(meta, original, essay_url)
     try:
         items = essay_record.csl_items(records)
-    except BibTeXToCSLError as exc:
+        bib_block = bibtex(bibtex_export.entries_for_clients([(meta.key, records[meta.key])]))
+    except (BibTeXToCSLError, bibtex_export.BibTeXExportError) as exc:
         raise EditionError(Problem.CONFIG, f"conf.py: the edition's record: {exc}") from None
     edition_item = items[0]
     count = text_domain(env).paragraph_count(edition.essay_doc)
@@ -159,7 +160,7 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
         key=meta.key,
         title=meta.title,
         items=items,
-        bibtex=bibtex([(meta.key, records[meta.key])]),
+        bibtex=bib_block,
         records=records,
         styles=formatted,
         example_paragraph=example,
