@@ -186,6 +186,21 @@ def node_packages(session: nox.Session) -> list[str]:
     return [] if shutil.which("node", path=path) and shutil.which("npm", path=path) else ["nodejs", "npm"]
 
 
+def npm_installed_as_locked(folder: Path) -> bool:
+    """Whether ``folder/node_modules`` holds what package-lock.json pins.
+
+    npm keeps a copy of what it installed in ``node_modules/.package-lock.json``;
+    comparing the packages themselves (not the files' dates) notices a lock
+    rewritten by ``npm install --package-lock-only`` or a branch switched.
+    """
+    installed = folder / "node_modules" / ".package-lock.json"
+    if not installed.exists():
+        return False
+    locked = json.loads((folder / "package-lock.json").read_text("utf-8"))["packages"]
+    locked.pop("", None)
+    return json.loads(installed.read_text("utf-8"))["packages"] == locked
+
+
 def npm_ci(session: nox.Session, folder: Path) -> None:
     """Install ``folder``'s npm packages exactly as its package-lock.json pins them (integrity checked).
 
@@ -200,8 +215,7 @@ def npm_ci(session: nox.Session, folder: Path) -> None:
     messages are shown, so a failure says why.
     """
     ensure_debian(session, node_packages(session))
-    installed = folder / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
+    if not npm_installed_as_locked(folder):
         session.run(
             "npm",
             "ci",

@@ -226,17 +226,20 @@ def test_pdf_index_gives_the_page_of_every_mention(edition) -> None:
     main: dict[str, set[int]] = {}  # a glossary term's definition, in bold
     for heading, is_main, page in entries:
         (main.setdefault(heading, set()).add if is_main else by_heading.setdefault(heading, []).append)(int(page))
-    index = re.sub(r"\s+", " ", _pdf_text(edition.pdf, *_index_pages(edition.pdf)))
+    index = _pdf_text(edition.pdf, *_index_pages(edition.pdf))  # an entry a line
+    physical = _sheets(edition.pdf)
     for name in names:
         pages = by_heading.get(name.heading, [])
         # one \index for each mention in the text, so none is lost in print either
         assert len(pages) == sum(1 for _, h, _ in mentions if h == name.heading), name.heading
         assert pages == sorted(pages), name.heading
         for page in set(pages):
-            text = re.sub(r"\s+", " ", _pdf_text(edition.pdf, page, page).replace("-\n", ""))
+            sheet = physical[str(page)]  # LaTeX's page number is the printed folio, not the sheet's place
+            text = re.sub(r"\s+", " ", _pdf_text(edition.pdf, sheet, sheet).replace("-\n", ""))
             assert any(form in text for form in name.forms), (name.heading, page)
         heading = re.escape(name.heading).replace(r"\ ", r"\s+")
-        printed = re.search(heading + r",\s+(\d+(?:–\d+)?(?:,\s*\d+(?:–\d+)?)*)", index)
+        # the heading at the start of its line, not the end of a longer one ("… Party of Tajikistan")
+        printed = re.search(r"(?m)^" + heading + r",\s+(\d+(?:–\d+)?(?:,\s*\d+(?:–\d+)?)*)", index)
         assert printed, name.heading
         assert _pages(printed[1]) == sorted(set(pages) | main.get(name.heading, set())), (name.heading, printed[1])
 
@@ -249,6 +252,13 @@ def _index_pages(pdf: Path) -> tuple[int, int]:
     titles = [i.title for i in reader.outline if not isinstance(i, list)]
     first = starts[titles.index("Index")] + 1
     return first, len(reader.pages)
+
+
+def _sheets(pdf: Path) -> dict[str, int]:
+    """Each printed page number (the PDF's page label), with the place of its sheet from 1."""
+    from pypdf import PdfReader
+
+    return {label: n for n, label in enumerate(PdfReader(pdf).page_labels, start=1)}
 
 
 def _pdf_text(pdf: Path, first: int, last: int) -> str:

@@ -167,6 +167,15 @@ def test_a_glossary_term_and_its_definition_keep_apart_in_plain_text(edition) ->
 # -- notes in place -------------------------------------------------------------
 
 
+_SETTLED = """() => new Promise((done) => {
+  // the page at rest: the same scroll position over a few frames (scroll anchoring settles late layout)
+  let last = NaN, still = 0;
+  const look = () => { still = window.scrollY === last ? still + 1 : 0; last = window.scrollY;
+    still >= 3 ? done() : requestAnimationFrame(look); };
+  requestAnimationFrame(look);
+})"""
+
+
 def _popover_state(page: Any, mark: Any) -> dict[str, Any]:
     return page.evaluate(
         """(mark) => {
@@ -204,7 +213,9 @@ def test_hovering_or_focusing_a_mark_shows_its_note_beside_it(browse, edition, k
         mark = marks.nth(i)
         href = mark.get_attribute("href")
         mark.scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -120)")
+        # furo scrolls smoothly: a reading taken while it glides would not be where the page rests
+        page.evaluate("window.scrollBy({top: -120, behavior: 'instant'})")
+        page.evaluate(_SETTLED)
         before = page.evaluate("window.scrollY")
         box = mark.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # no scrolling, as a reader's mouse
