@@ -185,7 +185,10 @@ def _popover_state(page: Any, mark: Any) -> dict[str, Any]:
       const p = pop.getBoundingClientRect();
       return {shown: true, text: pop.innerText, label: pop.querySelector(".edition-note-label").textContent,
         gap: Math.max(p.top - m.bottom, m.top - p.bottom), left: p.left, right: p.right, markLeft: m.left,
-        inView: p.left >= 0 && p.right <= document.documentElement.clientWidth,
+        inView: p.left >= 0 && p.right <= document.documentElement.clientWidth
+          // nothing painted over it (furo's sidebars are drawn above what reaches into them)
+          && [[p.left + 4, p.top + 4], [p.right - 4, p.top + 4], [p.right - 4, Math.min(p.bottom, innerHeight) - 4]]
+            .every(([x, y]) => pop.contains(document.elementFromPoint(x, y))),
         describedby: mark.getAttribute("aria-describedby"), scrollY: window.scrollY};
     }""",
         mark.element_handle(),

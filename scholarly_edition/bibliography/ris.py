@@ -118,6 +118,10 @@ def item_to_ris(item: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if variable in item:
             entry[key] = strip_rich_text(str(item[variable]))
+    if kind == "VIDEO" and "secondary_title" in entry and "publisher" not in entry:
+        # the platform a video is posted on: Zotero reads a video's PB as its studio (RIS.js:388-400) and
+        # citation-js as its publisher; a video's T2 neither reads as the place it was published
+        entry["publisher"] = entry.pop("secondary_title")
     if "issued" in item:
         if old_style:
             entry["publication_year"] = ris_date(item["issued"])[0]

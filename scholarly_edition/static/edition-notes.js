@@ -84,11 +84,15 @@
 
   function place(mark) {
     var rect = mark.getBoundingClientRect();
-    var width = document.documentElement.clientWidth;
+    /* within the text's own column: furo's sidebars are painted above anything that reaches into them */
+    var column = (document.querySelector(".content") || document.documentElement).getBoundingClientRect();
+    var low = Math.max(column.left, 0) + 8;
+    var high = Math.min(column.right, document.documentElement.clientWidth) - 8;
     popover.style.left = "0px";
     popover.style.top = "0px";
+    popover.style.maxWidth = Math.max(high - low, 160) + "px";
     var box = popover.getBoundingClientRect();
-    var left = Math.min(Math.max(rect.left - 16, 8), Math.max(8, width - box.width - 8));
+    var left = Math.min(Math.max(rect.left - 16, low), Math.max(low, high - box.width));
     var below = rect.bottom + 6;
     var top = below + box.height > window.innerHeight && rect.top - box.height - 6 > 0
       ? rect.top - box.height - 6
