@@ -90,7 +90,9 @@
     var high = Math.min(column.right, document.documentElement.clientWidth) - 8;
     popover.style.left = "0px";
     popover.style.top = "0px";
-    popover.style.maxWidth = Math.max(high - low, 160) + "px";
+    popover.style.maxWidth = "";
+    var measure = parseFloat(window.getComputedStyle(popover).maxWidth) || Infinity; /* the stylesheet's */
+    popover.style.maxWidth = Math.min(measure, Math.max(high - low, 160)) + "px";
     var box = popover.getBoundingClientRect();
     var left = Math.min(Math.max(rect.left - 16, low), Math.max(low, high - box.width));
     var below = rect.bottom + 6;
