@@ -254,3 +254,12 @@ def test_running_heads_are_escaped_for_latex() -> None:
     text = package_text("statement", "1.0", running=("Smith & Jones", "100% #1_{x}"))
     assert r"\newcommand{\EditionRunningAuthor}{Smith \& Jones}" in text
     assert r"\newcommand{\EditionRunningTitle}{100\% \#1\_\{x\}}" in text
+
+
+def test_every_page_has_its_own_label(edition) -> None:
+    """A reader who asks the PDF viewer for page 7 reaches the page printed 7: no two share a label."""
+    from pypdf import PdfReader
+
+    labels = PdfReader(edition.pdf).page_labels
+    assert labels[0] == "i" and labels[1] == "1", labels[:3]  # the title page, then the first numbered page
+    assert len(set(labels)) == len(labels), labels

@@ -46,10 +46,11 @@ _BODY = r"""
 \protected\def\sphinxtermref#1{{\color{black}#1}}
 % an image's editorial description: small, ragged, under the caption
 \renewenvironment{sphinxlegend}{\par\smallskip\small\raggedright\parindent\z@}{\par}
-% the title page: one environment per line (Sphinx's sphinxclass<class> hook)
+% the title page: one environment per line (Sphinx's sphinxclass<class> hook); numbered i,
+% so that the page after it, page 1, is the only one a PDF viewer calls "1"
 \newenvironment{EditionTitlePage}
-  {\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
-  {\vfill\end{titlepage}}
+  {\pagenumbering{roman}\begin{titlepage}\centering\vspace*{0.16\textheight}\let\sphinxAtStartPar\relax}
+  {\vfill\end{titlepage}\pagenumbering{arabic}}
 \newenvironment{sphinxclasstitlepage-title}{\par\normalfont\fontsize{28}{34}\selectfont}{\par\vspace{1.5ex}}
 \newenvironment{sphinxclasstitlepage-subtitle}
   {\par\normalfont\Large\itshape\addtolength{\leftskip}{.1\textwidth}\addtolength{\rightskip}{.1\textwidth}}
