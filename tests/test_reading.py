@@ -441,3 +441,15 @@ def test_the_title_leaves_room_for_the_text_on_a_phone(browse, width: int) -> No
     page, _ = essay_page(browse, viewport={"width": width, "height": 740})
     title = page.locator("#essay h1").bounding_box()
     assert title["height"] <= 0.25 * 740, title
+
+
+@pytest.mark.parametrize("face", ["FreeSans", "FreeSerif", "DejaVu Sans"])
+def test_the_measure_holds_in_another_face(browse, face: str) -> None:
+    """Readers' machines have other fonts (a bare Debian has only FreeSans): the measure is set in the font's own units."""
+    page, _ = essay_page(browse, viewport={"width": 1366, "height": 900})
+    assert page.evaluate(f"document.fonts.check('16px \"{face}\"')"), face
+    # through the CSSOM, which the page's Content-Security-Policy allows (an inline <style> it refuses)
+    rule = f"article[role='main'] * {{ font-family: '{face}' !important; }}"
+    page.evaluate("(rule) => document.styleSheets[0].insertRule(rule, document.styleSheets[0].cssRules.length)", rule)
+    counts = page.evaluate(_LINES)
+    assert 60 <= statistics.median(counts) <= 75 and max(counts) <= 75, (face, statistics.median(counts), max(counts))
