@@ -24,23 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fidelity
+from copytext_facts import MONTHS
 
 TABLE = Path(__file__).parent / "data" / "note-facts.toml"
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _QUOTES = re.compile("[‘’“”'\"…]")
 _COPY_NOTE = re.compile(r"^\[(\d+)\] (.*)$")
 _SQUEEZE = re.compile("[\\s\u00ad‐-]")
