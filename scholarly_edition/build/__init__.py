@@ -26,7 +26,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build import publish
+from scholarly_edition.build import latexformat, publish
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed, Refused, Stopped
@@ -61,7 +61,7 @@ def build(
     ``epoch`` (seconds since 1970) is the date written into the outputs; by
     default ``SOURCE_DATE_EPOCH`` or the last commit's date, so that two
     builds of one commit are byte for byte the same. ``latex_timeout``
-    (seconds) limits latexmk; by default ``SCHOLARLY_EDITION_LATEX_TIMEOUT``
+    (seconds) limits LaTeX's passes; by default ``SCHOLARLY_EDITION_LATEX_TIMEOUT``
     or two minutes. The formats not in ``formats`` are kept as the previous
     build made them.
     """
@@ -72,7 +72,12 @@ def build(
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
         env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
-    latex = Latex(latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)), dest / publish.LATEX_FAILED, project.srcdir)
+    latex = Latex(
+        latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)),
+        dest / publish.LATEX_FAILED,
+        project.srcdir,
+        latexformat.cache_root(env),
+    )
     publish.claim(dest)
     checkpoint("claimed")
     with publish.locked(dest, publish.lock_timeout(env.get(publish.LOCK_TIMEOUT_ENV))), Children() as children:
