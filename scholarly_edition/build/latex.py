@@ -34,7 +34,7 @@ LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "lof", "lot")
 """What a pass reads back from an earlier run: with them one pass may do, without them two."""
 TIMEOUT_ENV = "SCHOLARLY_EDITION_LATEX_TIMEOUT"
 TIMEOUT = 120.0
-"""Seconds latexmk may take: the edition's first build needs about ten, a rebuild about two."""
+"""Seconds LaTeX's passes may take together: the edition's first build needs about four, a rebuild about two."""
 MAX_PRINT_LINE = 79
 """Where TeX breaks the lines of its log (TeX Live's ``max_print_line``)."""
 LINE_REFERENCE = re.compile(
@@ -298,7 +298,7 @@ def shown(path: Path) -> str:
 
 
 def carry_latex_auxiliaries(previous: Path | None, latex_dir: Path, stem: str) -> list[str]:
-    """Give latexmk the previous run's auxiliary files, so it checks them rather than rebuilds them."""
+    """Give the passes the previous run's auxiliary files: when nothing has changed, one pass does."""
     source = previous / "latex" if previous else None
     if not source or not source.is_dir():
         return []
