@@ -103,6 +103,10 @@ def report(fmt: str, status: int) -> None:
 def run(formats: Sequence[str], *, confdir: Path, srcdir: Path, work: Path) -> int:
     """Write ``formats`` (the first reads the sources) into ``work/<builder>``; 0 if every one was written."""
     preload(confdir)
+    from sphinx._cli.util.colour import disable_colour, terminal_supports_colour
+
+    if not terminal_supports_colour():  # as sphinx-build: no colour codes in a pipe or a log
+        disable_colour()
     doctrees = work / ".doctrees" / "shared"
     first, *later = formats
     options: dict[str, Any] = {"confdir": confdir, "srcdir": srcdir, "doctrees": doctrees}
