@@ -49,6 +49,9 @@ LATEX_PACKAGES = [
     "texlive-lang-german",
     "xindy",
 ]
+# What the benchmark's peer (pandoc to PDF with xelatex) needs besides: pandoc's LaTeX template loads
+# lmodern, which texlive-xetex only recommends.
+PEER_PACKAGES = ["lmodern"]
 # What the browser needs: Debian's Chromium, and libatomic1 for the Node.js
 # that Playwright's wheel brings to run its driver (a bare Debian lacks it).
 BROWSER_PACKAGES = ["chromium", "libatomic1"]
@@ -245,13 +248,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark builds, edit-to-preview, page weight, Lighthouse and scaling (not a test).
+    """Benchmark builds (beside pandoc's), edit-to-preview, page weight, Lighthouse and scaling (not a test).
 
     Prints a table and writes tests/bench/results/latest.json. Options after
     ``--`` go to the benchmark (``nox -s bench -- --help``).
     """
     install_groups(session, "bench")
-    ensure_debian(session, LATEX_PACKAGES + BROWSER_PACKAGES + node_packages(session))
+    ensure_debian(session, LATEX_PACKAGES + PEER_PACKAGES + BROWSER_PACKAGES + node_packages(session))
     npm_ci(session, BENCH)
     session.chdir(ROOT / "tests")  # the benchmark is the package tests/bench
     session.run("python", "-m", "bench", *session.posargs)

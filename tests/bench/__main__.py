@@ -1,9 +1,11 @@
-"""The edition's benchmark: build time, memory, edit-to-preview, page weight, Lighthouse, scaling.
+"""The edition's benchmark: build time beside pandoc's, memory, edit-to-preview, page weight, Lighthouse, scaling.
 
 ``nox -s bench`` runs it (it is not a test: timings belong in a benchmark,
 not in assertions). Every figure is taken on a snapshot of the working tree
 in a temporary folder, after a warm-up run, over several runs, and reported
-as a median with its range. The results go to ``tests/bench/results/`` as
+as a median with its range. Each first build is timed in turn with pandoc
+and citeproc building the same essay (:mod:`bench.peer`), and reported as
+the ratio of the two as well. The results go to ``tests/bench/results/`` as
 JSON (``latest.json`` and a dated copy) and are printed as a table beside
 the targets.
 """
@@ -28,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import browser, lighthouse, measure, project, report, synthetic
+from . import browser, lighthouse, measure, peer, project, report, synthetic
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
@@ -49,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scaling", default="1,10,100", help="sizes of the synthetic edition (default 1,10,100)")
     parser.add_argument("--scaling-runs", type=int, default=3, help="clean builds per size (default 3)")
+    parser.add_argument(
+        "--peer-jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="formats the peer (pandoc) runs at once, as make -jN (default: the machine's cores)",
+    )
     parser.add_argument("--rev", help="benchmark this commit (default: the working tree as it is)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     args = parser.parse_args(argv)
@@ -68,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         snap = copy_project(tmp / "project")
         site = tmp / "site"
         if "builds" in only:
-            results["builds"] = bench_builds(snap, tmp, args)
+            results["builds"], results["peer"] = bench_builds(snap, tmp, args)
         if {"page", "lighthouse"} & set(only):
             _step("building the site to serve")
             measure.run(project.build_command(snap, site), env=project.build_env(snap))
@@ -97,19 +105,28 @@ def _summaries(found: dict[str, measure.Summary]) -> dict[str, Any]:
     return {name: summary.as_dict() for name, summary in found.items()}
 
 
-def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     """``python -m scholarly_edition.build``: each format alone, then all at once; first builds and rebuilds.
 
     A first build starts from nothing (a fresh clone). A rebuild is ``nox -s
     build`` run again: Sphinx starts afresh (``-E``) and every output is made
     anew, but the build reuses what the previous ``_build/`` holds of the CSL
     processor's results and LaTeX's auxiliary files.
+
+    Every first build is timed in turn with the peer (:mod:`bench.peer`,
+    pandoc with citeproc) making the same format or formats from nothing,
+    so that the ratio of each pair says how the build compares whatever
+    else the machine is doing. The peer's output is checked after every run.
+    Returns the figures, and how the peer was made and run.
     """
     env = project.build_env(snap)
+    source = peer.prepare(snap, tmp / "peer-source", style_path=_style_path)
+    pandoc = _pandoc()
+    fonts = [source.settings.fonts["mainfont"]] if "mainfont" in source.settings.fonts else []
     out: dict[str, Any] = {}
     for name, formats in [*((f, (f,)) for f in FORMATS), ("all", ())]:
         for mode in ("first", "rebuild"):
-            _step(f"clean build: {name}, {mode}")
+            _step(f"clean build: {name}, {mode}" + (" (in turn with the peer)" if mode == "first" else ""))
             kept = Path(tempfile.mkdtemp(dir=tmp, prefix="kept-")) / "_build"
 
             def once(
@@ -122,12 +139,51 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> dict[str, A
                     if mode == "first":
                         shutil.rmtree(dest.parent, ignore_errors=True)
 
-            found = measure.repeat(
-                once, runs=args.runs, warmup=max(args.warmup, 1 if mode == "rebuild" else 0), tree_runs=args.memory_runs
-            )
-            out[f"{name}/{mode}"] = _summaries(found)
+            def peer_once(sample: bool, formats: tuple[str, ...] = formats or FORMATS) -> measure.Run:
+                dest = Path(tempfile.mkdtemp(dir=tmp, prefix="peer-"))
+                try:
+                    command = peer.command(sys.executable, pandoc, source, dest, formats, args.peer_jobs)
+                    result = measure.run(command, cwd=HERE.parent, env=env, sample_tree=sample)
+                    peer.validate(dest, formats, source.conversion.footnotes, fonts)
+                    return result
+                finally:
+                    shutil.rmtree(dest, ignore_errors=True)
+
+            if mode == "first":
+                pair = measure.alternate(
+                    once, peer_once, runs=args.runs, warmup=args.warmup, tree_runs=args.memory_runs
+                )
+                out[f"{name}/{mode}"] = {
+                    **_summaries(pair.ours),
+                    "peer": _summaries(pair.peer),
+                    "ratio": pair.ratio.as_dict(),
+                }
+            else:
+                found = measure.repeat(once, runs=args.runs, warmup=max(args.warmup, 1), tree_runs=args.memory_runs)
+                out[f"{name}/{mode}"] = _summaries(found)
             shutil.rmtree(kept.parent, ignore_errors=True)
-    return out
+    return out, peer_description(source, args.peer_jobs)
+
+
+def peer_description(source: peer.Source, jobs: int) -> dict[str, Any]:
+    """How the peer was made and run: the results file says what its times are times of."""
+    settings = source.settings
+    root = source.bibliography.parent
+    style = settings.style.relative_to(root) if settings.style.is_relative_to(root) else settings.style
+    return {
+        "tool": "pandoc --citeproc",
+        "source": f"{peer.ESSAY} converted to pandoc Markdown once, before timing",
+        "bibliography": str(peer.BIBLIOGRAPHY),
+        "style": str(style),
+        "language": settings.language,
+        "footnotes": len(source.conversion.footnotes),
+        "jobs": jobs,
+        "schedule": f"one pandoc per format, at most {jobs} at a time, the PDF first (as make -j{jobs} would)",
+        "pdf_engine": "xelatex",
+        "pdf_fonts": settings.fonts or "pandoc's defaults (Latin Modern)",
+        "checked": "after every run: each file whole; in the HTML and EPUB every footnote, each citing its work "
+        "in order; in the PDF every footnote and the main font embedded",
+    }
 
 
 def bench_page(base: str) -> dict[str, Any]:
@@ -270,6 +326,13 @@ def _pandoc() -> str:
     from scholarly_edition.bibliography.citeproc import pandoc_path
 
     return pandoc_path()
+
+
+def _style_path(style: str) -> Path:
+    """An official CSL style's file, where conf.py names the style by its id."""
+    from scholarly_edition.bibliography.citeproc import style_path
+
+    return style_path(style)
 
 
 def _git(*args: str) -> str:

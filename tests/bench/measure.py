@@ -137,3 +137,51 @@ def repeat(
         sampled = [once(True) for _ in range(tree_runs)]
         result["process_tree_mb"] = Summary.of([r.tree_mb or 0.0 for r in sampled])
     return result
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """Our build and the peer's, timed in turn: absolute figures for each, and the ratio of each pair."""
+
+    ours: dict[str, Summary]
+    peer: dict[str, Summary]
+    ratio: Summary
+    """Ours ÷ the peer's, one per pair: a pair shares the machine's state, so its ratio cancels most noise."""
+
+
+def alternate(
+    ours: Callable[[bool], Run],
+    peer: Callable[[bool], Run],
+    *,
+    runs: int,
+    warmup: int,
+    tree_runs: int = 0,
+) -> SideBySide:
+    """Warm each up, then time them in turn (ours, the peer's, ours, ...) ``runs`` times each.
+
+    Timed in turn rather than one series after the other, so that a burst
+    of load from elsewhere on a shared machine falls on both alike, and
+    most of it cancels out of the pair's ratio. ``tree_runs`` more of ours
+    sample its process tree, as :func:`repeat` does.
+    """
+    for _ in range(warmup):
+        ours(False)
+        peer(False)
+    pairs = [(ours(False), peer(False)) for _ in range(runs)]
+    mine = [a for a, _ in pairs]
+    theirs = [b for _, b in pairs]
+    found = {
+        "seconds": Summary.of([r.seconds for r in mine]),
+        "largest_process_mb": Summary.of([r.largest_mb for r in mine]),
+    }
+    if tree_runs:
+        sampled = [ours(True) for _ in range(tree_runs)]
+        found["process_tree_mb"] = Summary.of([r.tree_mb or 0.0 for r in sampled])
+    return SideBySide(
+        ours=found,
+        peer={
+            "seconds": Summary.of([r.seconds for r in theirs]),
+            "largest_process_mb": Summary.of([r.largest_mb for r in theirs]),
+        },
+        ratio=Summary.of([a.seconds / b.seconds for a, b in pairs]),
+    )

@@ -3,15 +3,20 @@
 Sizes are in kB of 1,000 bytes and memory in MB of 2^20 bytes. The memory
 target is read against the largest single process (the kernel's exact
 high-water mark); the sum over the process tree, sampled, is shown beside it.
+Each first build is shown beside the peer's (pandoc with citeproc, timed in
+turn with it) and as their ratio, ours ÷ the peer's: the median of the
+ratios of the pairs, since a pair shares whatever load the machine had.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 TARGETS = {
     "all_seconds": 4.0,
+    "peer_ratio": 0.35,
     "memory_mb": 250.0,
     "preview_seconds": 1.0,
     "page_gzip_kb": 40.0,
@@ -32,6 +37,10 @@ def _sec(x: float) -> str:
 
 def _mb(x: float) -> str:
     return f"{x:.0f} MB"
+
+
+def _times(x: float) -> str:
+    return f"{x:.2f}×"
 
 
 def _ok(good: bool) -> str:
@@ -65,6 +74,22 @@ def table(results: dict[str, Any]) -> str:
             )
             if tree:
                 rows.append((f"build {label}: process tree (sum)", _range(tree, _mb), "", ""))
+            peer = found.get("peer")
+            if peer:
+                what = "all three" if is_all else name
+                rows.append((f"peer (pandoc), {what}: wall", _range(peer["seconds"], _sec), "", ""))
+                rows.append(
+                    (f"peer (pandoc), {what}: largest process", _range(peer["largest_process_mb"], _mb), "", "")
+                )
+                ratio = found["ratio"]
+                rows.append(
+                    (
+                        f"ours ÷ peer, {what}, first build (median of pairs)",
+                        _range(ratio, _times),
+                        f"≤ {TARGETS['peer_ratio']}×" if is_all else "",
+                        _ok(ratio["median"] <= TARGETS["peer_ratio"]) if is_all else "",
+                    )
+                )
     preview = results.get("preview")
     if preview:
         rows.append(
@@ -156,4 +181,32 @@ def table(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines.append("")
     lines.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB, {m['os']}, Python {m['python']}")
+    lines.append(f"tools: {tools(m.get('versions', {}))}")
+    lines.append(f"commit: {m.get('commit', '?')}{' (with uncommitted changes)' if m.get('dirty') else ''}")
+    peer = results.get("peer")
+    if peer:
+        lines.append(
+            f"peer: {peer['tool']}, {peer['schedule']}; PDF with {peer['pdf_engine']} in {_fonts(peer['pdf_fonts'])}; "
+            f"{peer['footnotes']} footnotes, checked {peer['checked'].removeprefix('after ')}"
+        )
     return "\n".join(lines)
+
+
+def _fonts(fonts: dict[str, str] | str) -> str:
+    return ", ".join(fonts.values()) if isinstance(fonts, dict) else fonts
+
+
+def tools(versions: dict[str, str]) -> str:
+    """The versions that move the figures, as short as their ``--version`` lines allow."""
+    found = []
+    tex = re.search(r"\((TeX Live [^)]*)\)", versions.get("xelatex", ""))
+    if tex:
+        found.append(tex[1])
+    for name in ("pandoc", "chromium"):
+        match = re.search(r"(\d+(?:\.\d+)*)", versions.get(name, ""))
+        if match:
+            found.append(f"{name.capitalize() if name == 'chromium' else name} {match[1]}")
+    for name in ("lighthouse", "sphinx"):
+        if versions.get(name):
+            found.append(f"{name.capitalize()} {versions[name]}")
+    return ", ".join(found) or "(not found)"
