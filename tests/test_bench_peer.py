@@ -144,8 +144,9 @@ def test_settings_are_the_editions() -> None:
     assert settings.style == ROOT / "edition" / conf_values.get("edition_csl_style")
     assert settings.style.is_file()
     assert settings.language == conf_values.get("edition_language")
-    fontpkg = conf_values.get("latex_elements")["fontpkg"]
-    assert settings.fonts and all(f"{{{font}}}" in fontpkg for font in settings.fonts.values())
+    latex = conf_values.get("latex_elements")
+    fonts = latex.get("fontpkg", "") + latex.get("preamble", "")
+    assert settings.fonts and all(f"{{{font}}}" in fonts for font in settings.fonts.values())
 
 
 def test_the_checks_fail_a_peer_that_lost_a_note(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,13 +48,21 @@ def test_the_empty_index_is_the_styles_own() -> None:
     assert passes.empty_index("(markup-locref :open x)") is None
 
 
+GATE = r"""\newread\gate
+\let\plainprintindex\printindex
+\def\printindex{\immediate\openin\gate=\jobname.ind-gate\relax\immediate\closein\gate\plainprintindex}
+"""
+
+
 def _xelatex_runs(output: bytes) -> int:
     return output.count(b"This is XeTeX")
 
 
-@pytest.fixture
-def document(tmp_path: Path) -> Path:
-    (tmp_path / "doc.tex").write_text(DOCUMENT, "utf-8")
+@pytest.fixture(params=["plain", "gated"])
+def document(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The document as it is, or opening the gate before its index, as editiondesign.sty does."""
+    text = DOCUMENT if request.param == "plain" else DOCUMENT.replace("\\begin{document}", GATE + "\\begin{document}")
+    (tmp_path / "doc.tex").write_text(text, "utf-8")
     (tmp_path / "style.xdy").write_text(STYLE, "utf-8")
     (tmp_path / "Makefile").write_text(
         "export XINDYOPTS = -L english -C utf8 -I latex -M texindy -M style.xdy\n", "utf-8"
@@ -69,6 +78,9 @@ def test_contents_and_index_settle_in_two_passes_and_a_rerun_in_one(document: Pa
     assert "Index" in (document / "doc.toc").read_text("utf-8"), "the index's line, there from the first pass"
     assert "\\item Text" in (document / "doc.ind").read_text("utf-8")
     assert (document / "doc.pdf").is_file()
+    assert not (document / "doc.ind-gate").exists()
+    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=document, capture_output=True, text=True).stdout
+    assert "Text, 1" in text and "More, 2" in text, "the index the last pass read is the one made from its entries"
     with Children() as children:
         again = latex.typeset(document, dict(os.environ), "doc", children, 60)
     assert again.returncode == 0

@@ -15,11 +15,13 @@ folder is kept for reading at that line (:attr:`Latex.kept`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +171,7 @@ def typeset(
         if empty is not None:
             ind.write_text(empty, "utf-8")
     page_count_read: bool | None = None
+    indexing: _IndexGate | None = None
     for _ in range(passes.MAX_PASSES):
         before = passes.read_back(latex_dir, stem)
         fmt = formats.ready() if formats else None
@@ -178,28 +181,101 @@ def typeset(
             run = steps.run(xelatex_command(stem))
             if not run.returncode:
                 formats.discard()
+        if indexing is not None:
+            made = indexing.close()
+            indexing = None
+            if made.returncode or made.timed_out:
+                return made
+            before["ind"] = ind.read_bytes()  # what this pass read at its end
         if run.returncode or run.timed_out:
             return run
-        if passes.digest(idx) != indexed:
-            if idx.is_file() and idx.stat().st_size:
-                run = steps.run(xindy_command(stem, options))
-                if run.returncode or run.timed_out:
-                    return run
-            else:
-                ind.write_text("", "utf-8")  # as Sphinx's latexmkrc does: xindy fails on an empty index
-            indexed = passes.digest(idx)
         after = passes.read_back(latex_dir, stem)
+        if passes.digest(idx) != indexed:
+            indexed = passes.digest(idx)
+            if not (idx.is_file() and idx.stat().st_size):
+                ind.write_text("", "utf-8")  # as Sphinx's latexmkrc does: xindy fails on an empty index
+            elif _without_index(before) == _without_index(after) or not _waits_at_gate(latex_dir, stem):
+                # only the index can call for another pass, or the next pass would not wait for it
+                made = steps.run(xindy_command(stem, options))
+                if made.returncode or made.timed_out:
+                    return made
+            else:
+                # another pass is due in any case: it sets everything before the index while xindy works
+                indexing = _IndexGate(steps, latex_dir / f"{stem}.{GATE}", xindy_command(stem, options))
+                continue
+            after = passes.read_back(latex_dir, stem)
         if before != after and page_count_read is None:
             inputs = [tex, *passes.recorded_inputs(latex_dir / f"{stem}.fls"), *(formats.inputs() if formats else [])]
             page_count_read = passes.reads_page_count(_texts(inputs))
         if passes.settled(before, after, page_count_read=bool(page_count_read)):
             break
+    if indexing is not None:
+        made = indexing.close()
+        if made.returncode or made.timed_out:
+            return made
     return steps.run(["xdvipdfmx", "-E", "-o", f"{stem}.pdf", f"{stem}.xdv"])
+
+
+def _waits_at_gate(latex_dir: Path, stem: str) -> bool:
+    """Whether the document opens the gate before its index (as ``editiondesign.sty`` does)."""
+    return any(GATE in text for text in _texts(passes.recorded_inputs(latex_dir / f"{stem}.fls")))
+
+
+def _without_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {ext: text for ext, text in files.items() if ext != "ind"}
+
+
+GATE = "ind-gate"
+"""The named pipe beside the document that the next pass opens before it reads the index (editiondesign.sty)."""
+
+
+class _IndexGate:
+    """xindy making the index while the next pass runs; that pass waits at the gate only if it gets there first."""
+
+    def __init__(self, steps: _Steps, gate: Path, cmd: list[str]) -> None:
+        self._steps = steps
+        self._gate = gate
+        gate.unlink(missing_ok=True)
+        os.mkfifo(gate)
+        self._proc = steps.children.start(
+            cmd, cwd=steps.latex_dir, env=steps.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self._made: Run | None = None
+        self._thread = threading.Thread(target=self._open_when_made, name="index-gate", daemon=True)
+        self._thread.start()
+
+    def _open_when_made(self) -> None:
+        try:
+            output, _ = self._proc.communicate(timeout=max(self._steps.deadline - time.monotonic(), 0.001))
+            self._made = Run(self._proc.returncode, output, timed_out=False)
+        except subprocess.TimeoutExpired:
+            self._steps.children.reap(self._proc)
+            output, _ = self._proc.communicate()
+            self._made = Run(self._proc.returncode, output, timed_out=True)
+        finally:
+            self._steps.children.reap(self._proc)
+        with contextlib.suppress(OSError):
+            os.close(os.open(self._gate, os.O_WRONLY))  # waits for the pass to open the gate: then it reads on
+
+    def close(self) -> Run:
+        """xindy's run; the gate is gone (a pass that ended before it got there never opened it)."""
+        with contextlib.suppress(OSError):
+            releasing = os.open(self._gate, os.O_RDONLY | os.O_NONBLOCK)  # lets a writer still waiting go
+            self._thread.join()
+            os.close(releasing)
+        self._thread.join()
+        self._gate.unlink(missing_ok=True)
+        assert self._made is not None
+        self._steps.output.append(self._made.output)
+        return Run(self._made.returncode, b"".join(self._steps.output), self._made.timed_out)
 
 
 def _texts(paths: list[Path]) -> list[str]:
     texts = []
     for path in dict.fromkeys(paths):
+        if not path.is_file():  # a named pipe (the index gate) is no text to read
+            continue
         try:
             texts.append(path.read_text("utf-8", errors="replace"))
         except OSError:

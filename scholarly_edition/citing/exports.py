@@ -21,10 +21,14 @@ from scholarly_edition.text.works import bib_entries, csl_items
 
 
 def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Validate the exports as soon as their data exists, before any page is written."""
+    """Validate the exports as soon as their data exists, before any page is written.
+
+    Whatever the builder: one reading serves every format, and an export that
+    would not be valid stops them all.
+    """
     domain = citing_domain(env)
     domain.data["exports"] = None
-    if app.builder.name == "html" and domain.citing is not None:
+    if domain.citing is not None:
         try:
             citing = domain.citing
             works = list(bib_entries(env).items())

@@ -317,7 +317,8 @@ def read_settings(project: Path, style_path: Callable[[str], Path] | None = None
     """``conf.py``'s settings, read without Sphinx; ``style_path`` finds an official style by its id."""
     conf: dict[str, Any] = runpy.run_path(str(project / CONF))
     latex: Mapping[str, str] = conf.get("latex_elements", {})
-    fontpkg = latex.get("fontpkg", "")
+    # the fonts may be set in fontpkg or, after what a precompiled format holds, in the preamble
+    fontpkg = latex.get("fontpkg", "") + latex.get("preamble", "")
     fonts = {
         variable: name
         for variable, command in (("mainfont", "setmainfont"), ("sansfont", "setsansfont"), ("monofont", "setmonofont"))
