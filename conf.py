@@ -155,12 +155,8 @@ latex_elements = {
 \setotherlanguage{russian}
 \setotherlanguage{german}
 """,
-    "fontpkg": r"""
-\setmainfont{FreeSerif}
-\setsansfont{FreeSans}
-\setmonofont{FreeMono}[HyphenChar=None]
-\newfontfamily\cyrillicfont{FreeSerif}
-""",
+    # the fonts are set in the preamble below, after the part a precompiled format can hold
+    "fontpkg": "",
     "figure_align": "H",
     # Sphinx's own hyperref set-up, plus the PDF's subject and keywords (title and author it sets itself)
     "hyperref": rf"""
@@ -168,6 +164,15 @@ latex_elements = {
 \usepackage{{hypcap}}
 \urlstyle{{same}}
 \hypersetup{{pdfsubject={{{edition_subject}}}, pdfkeywords={{{", ".join(edition_keywords)}}}}}
+""",
+    # its first line ends what a precompiled format of the preamble holds (editiondesign.sty says how);
+    # the fonts follow it, as XeTeX cannot keep a system font in a format
+    "preamble": r"""
+\EditionKeepPreamblePage\csname endofdump\endcsname\EditionPutBackPreamblePage
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}[HyphenChar=None]
+\newfontfamily\cyrillicfont{FreeSerif}
 """,
     "printindex": r"\printindex",  # two balanced columns in the body face (editiondesign.sty)
     # the title page, then the contents, come from edition/index.md (scholarly_edition.citing.titlepage)

@@ -1,19 +1,22 @@
 """Build every edition at once, and publish them only if all succeed.
 
-``python -m scholarly_edition.build [FORMAT ...]`` runs one ``sphinx-build`` per format
-in parallel (they share nothing but the sources), runs LaTeX on the PDF
-edition, copies the PDF and EPUB beside the HTML as its downloads, and only
+``python -m scholarly_edition.build [FORMAT ...]`` reads the sources once and writes
+every format from that reading (:mod:`.writers`), runs LaTeX on the PDF
+edition the moment its sources are written, copies the PDF and EPUB beside the HTML as its downloads, and only
 then publishes the new editions, in one atomic step (:mod:`.publish`). A
 build that fails, is stopped or is killed leaves the previous editions
 exactly as they were, and no process of its own running (:mod:`.children`).
 
 Two results that depend only on their inputs are carried from the previous
 build, so a rebuild does not pay for them again: the CSL processor's output
-and LaTeX's auxiliary files, from which latexmk reruns xelatex only until
-they stop changing, as it would from scratch.
+and LaTeX's auxiliary files, from which xelatex runs again only until they
+stop changing, as it would from scratch (:mod:`.passes`). The preamble's
+precompiled LaTeX format is kept outside ``_build/`` (:mod:`.latexformat`).
+None of them changes a published byte.
 
-The modules: ``project`` (what is built), ``run`` (the builders), ``latex``
-(latexmk and its time limit), ``publish`` (the destination, its lock and
+The modules: ``project`` (what is built), ``run`` (the build's processes), ``writers``
+(one reading, every format), ``latex`` (LaTeX's passes and their time limit),
+``passes`` (how many), ``latexformat`` (the precompiled preamble), ``publish`` (the destination, its lock and
 the atomic swap), ``children`` and ``guard`` (no process left behind),
 ``checkpoints`` (the moments the fault tests stop a build at), ``errors``;
 ``__main__`` is the command line.
@@ -26,7 +29,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build import publish
+from scholarly_edition.build import latexformat, publish
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed, Refused, Stopped
@@ -61,7 +64,7 @@ def build(
     ``epoch`` (seconds since 1970) is the date written into the outputs; by
     default ``SOURCE_DATE_EPOCH`` or the last commit's date, so that two
     builds of one commit are byte for byte the same. ``latex_timeout``
-    (seconds) limits latexmk; by default ``SCHOLARLY_EDITION_LATEX_TIMEOUT``
+    (seconds) limits LaTeX's passes; by default ``SCHOLARLY_EDITION_LATEX_TIMEOUT``
     or two minutes. The formats not in ``formats`` are kept as the previous
     build made them.
     """
@@ -72,7 +75,12 @@ def build(
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
         env["FORCE_SOURCE_DATE"] = "1"  # TeX's \today and \time too, not only the PDF's dates
-    latex = Latex(latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)), dest / publish.LATEX_FAILED, project.srcdir)
+    latex = Latex(
+        latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)),
+        dest / publish.LATEX_FAILED,
+        project.srcdir,
+        latexformat.cache_root(env),
+    )
     publish.claim(dest)
     checkpoint("claimed")
     with publish.locked(dest, publish.lock_timeout(env.get(publish.LOCK_TIMEOUT_ENV))), Children() as children:

@@ -1,6 +1,6 @@
 """The build's child processes: each in a session of its own, stopped together, never left behind.
 
-Each child (a ``sphinx-build``, ``latexmk``) starts in a new session, so
+Each child (the writers' process, xelatex, xindy) starts in a new session, so
 that it leads a process group holding all it starts in turn (pandoc,
 xelatex, xindy): killing the group stops them all, and a terminal's Ctrl-C
 reaches the orchestrator alone, which decides. The orchestrator stops

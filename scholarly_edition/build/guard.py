@@ -1,7 +1,7 @@
 """Stop what is left of a build whose orchestrator has ended, however it ended.
 
-A build's children (``sphinx-build``, and under them pandoc; ``latexmk``,
-and under it xelatex and xindy) would run on if the orchestrator were
+A build's children (the writers' process, and under it its writers and
+pandoc; xelatex, xindy, the format's ``-ini`` run) would run on if the orchestrator were
 killed outright: nothing in it runs on SIGKILL. So the orchestrator starts
 this guard first, as a plain script with a pipe on its standard input, and
 tells it each child's process group as the child starts (``+PGID``) and

@@ -1,34 +1,40 @@
-"""LaTeX on the PDF edition: latexmk under a time limit, and where in the sources it stopped.
+"""LaTeX on the PDF edition: its passes under a time limit, and where in the sources it stopped.
 
-latexmk reruns xelatex only as often as references and the index need,
-from the auxiliary files an earlier build left when there are any. Some
-inputs keep xelatex busy for many minutes (one word of a few thousand
-letters does), so latexmk runs under a time limit (:data:`TIMEOUT`
-seconds, or ``SCHOLARLY_EDITION_LATEX_TIMEOUT``); when it fires, latexmk
-and everything it started are killed, and the failure names the last
-line of the ``.tex`` file the log names, and the source line that holds
-its longest words where only one does. The LaTeX folder is kept for
-reading at that line (:attr:`Latex.kept`).
+xelatex runs only as often as the files it reads back need
+(:mod:`~scholarly_edition.build.passes`), from the auxiliary files an
+earlier build left when there are any, and from the preamble's
+precompiled format when one is kept (:mod:`~scholarly_edition.build.latexformat`).
+Some inputs keep xelatex busy for many minutes (one word of a few
+thousand letters does), so the passes run under one time limit
+(:data:`TIMEOUT` seconds, or ``SCHOLARLY_EDITION_LATEX_TIMEOUT``); when it
+fires, the running command and everything it started are killed, and the
+failure names the last line of the ``.tex`` file the log names, and the
+source line that holds its longest words where only one does. The LaTeX
+folder is kept for reading at that line (:attr:`Latex.kept`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from scholarly_edition.build import passes
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
+from scholarly_edition.build.latexformat import Formats
 
-LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "ilg", "lof", "lot", "fdb_latexmk")
-"""What latexmk reads back from an earlier run: with them it checks, without them it rebuilds."""
+LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "lof", "lot")
+"""What a pass reads back from an earlier run: with them one pass may do, without them two."""
 TIMEOUT_ENV = "SCHOLARLY_EDITION_LATEX_TIMEOUT"
 TIMEOUT = 120.0
-"""Seconds latexmk may take: the edition's first build needs about ten, a rebuild about two."""
+"""Seconds LaTeX's passes may take together: the edition's first build needs about four, a rebuild about two."""
 MAX_PRINT_LINE = 79
 """Where TeX breaks the lines of its log (TeX Live's ``max_print_line``)."""
 LINE_REFERENCE = re.compile(
@@ -50,6 +56,8 @@ class Latex:
     timeout: float
     kept: Path
     srcdir: Path
+    formats: Path | None = None
+    """Where the preamble's precompiled formats are kept (:mod:`~scholarly_edition.build.latexformat`), or None."""
 
 
 class Run(NamedTuple):
@@ -71,11 +79,11 @@ def timeout_from_env(value: str | None) -> float:
     return seconds
 
 
-def latex_command(stem: str) -> list[str]:
-    """latexmk reruns xelatex only as often as references and the index need."""
+def xelatex_command(stem: str, fmt: Path | None = None) -> list[str]:
+    """One pass, to ``.xdv`` (the PDF is made once, at the end); with the preamble's format where there is one."""
     return [
-        "latexmk", "-pdfxe", "-dvi-", "-ps-",
-        "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-silent",
+        "xelatex", "--no-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-recorder",
+        *([f"-fmt={fmt.with_suffix('')}"] if fmt else []),
         f"{stem}.tex",
     ]  # fmt: skip
 
@@ -84,7 +92,7 @@ def latex_env(latex_dir: Path) -> dict[str, str]:
     """The xindy options Sphinx wrote into the LaTeX folder's Makefile.
 
     Sphinx's latexmkrc calls xindy with ``$XINDYOPTS`` (language, UTF-8,
-    ``sphinx.xdy``), which only its Makefile exports; running latexmk
+    ``sphinx.xdy``), which only its Makefile exports; running xindy
     directly needs them too, or the index (UTF-8 names such as Ní Aoláin
     included) is not made.
     """
@@ -97,29 +105,106 @@ def latex_env(latex_dir: Path) -> dict[str, str]:
     return {}
 
 
-def latexmk(latex_dir: Path, env: dict[str, str], stem: str, children: Children, timeout: float) -> Run:
-    """Run latexmk on ``stem.tex``; past ``timeout`` seconds, kill it and all it started.
+def xindy_command(stem: str, options: str) -> list[str]:
+    return ["xindy", *shlex.split(options), "-o", f"{stem}.ind", f"{stem}.idx"]
 
-    Its input is /dev/null: TeX that stops to ask the terminal gets an end
-    of file and gives up at once.
-    """
-    proc = children.start(
-        latex_command(stem),
-        cwd=latex_dir,
-        env={**env, **latex_env(latex_dir)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        output, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        children.reap(proc)  # kills the group: latexmk, xelatex, xindy
-        output, _ = proc.communicate()
-        return Run(proc.returncode, output, timed_out=True)
-    finally:
-        children.reap(proc)
-    return Run(proc.returncode, output, timed_out=False)
+
+def _index_style(latex_dir: Path, options: str) -> str:
+    words = shlex.split(options)
+    modules = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-M"]
+    for module in modules:
+        path = latex_dir / module
+        if path.is_file():
+            return path.read_text("utf-8", errors="replace")
+    return ""
+
+
+class _Steps:
+    """The commands of one PDF, each in its own process group, all within one time limit."""
+
+    def __init__(self, latex_dir: Path, env: dict[str, str], children: Children, timeout: float) -> None:
+        self.latex_dir = latex_dir
+        self.env = env
+        self.children = children
+        self.deadline = time.monotonic() + timeout
+        self.output: list[bytes] = []
+
+    def run(self, cmd: list[str]) -> Run:
+        """Run ``cmd``; past the time limit, kill it and all it started.
+
+        Its input is /dev/null: TeX that stops to ask the terminal gets an
+        end of file and gives up at once.
+        """
+        proc = self.children.start(
+            cmd,
+            cwd=self.latex_dir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            output, _ = proc.communicate(timeout=max(self.deadline - time.monotonic(), 0.001))
+        except subprocess.TimeoutExpired:
+            self.children.reap(proc)  # kills the group
+            output, _ = proc.communicate()
+            self.output.append(output)
+            return Run(proc.returncode, b"".join(self.output), timed_out=True)
+        finally:
+            self.children.reap(proc)
+        self.output.append(output)
+        return Run(proc.returncode, b"".join(self.output), timed_out=False)
+
+
+def typeset(
+    latex_dir: Path, env: dict[str, str], stem: str, children: Children, timeout: float, formats: Formats | None = None
+) -> Run:
+    """xelatex as often as the files it reads back need (:mod:`~scholarly_edition.build.passes`), then the PDF."""
+    options = latex_env(latex_dir).get("XINDYOPTS", "")
+    steps = _Steps(latex_dir, env, children, timeout)
+    ind, idx, tex = (latex_dir / f"{stem}.{ext}" for ext in ("ind", "idx", "tex"))
+    indexed = passes.digest(idx) if ind.is_file() else None  # a carried index and the entries it was made from
+    if not ind.is_file():
+        empty = passes.empty_index(_index_style(latex_dir, options))
+        if empty is not None:
+            ind.write_text(empty, "utf-8")
+    page_count_read: bool | None = None
+    for _ in range(passes.MAX_PASSES):
+        before = passes.read_back(latex_dir, stem)
+        fmt = formats.ready() if formats else None
+        run = steps.run(xelatex_command(stem, fmt))
+        if run.returncode and fmt is not None and formats is not None and not run.timed_out:
+            # the same pass without the format: the sources' fault fails it again, the format's does not
+            run = steps.run(xelatex_command(stem))
+            if not run.returncode:
+                formats.discard()
+        if run.returncode or run.timed_out:
+            return run
+        if passes.digest(idx) != indexed:
+            if idx.is_file() and idx.stat().st_size:
+                run = steps.run(xindy_command(stem, options))
+                if run.returncode or run.timed_out:
+                    return run
+            else:
+                ind.write_text("", "utf-8")  # as Sphinx's latexmkrc does: xindy fails on an empty index
+            indexed = passes.digest(idx)
+        after = passes.read_back(latex_dir, stem)
+        if before != after and page_count_read is None:
+            inputs = [tex, *passes.recorded_inputs(latex_dir / f"{stem}.fls"), *(formats.inputs() if formats else [])]
+            page_count_read = passes.reads_page_count(_texts(inputs))
+        if passes.settled(before, after, page_count_read=bool(page_count_read)):
+            break
+    return steps.run(["xdvipdfmx", "-E", "-o", f"{stem}.pdf", f"{stem}.xdv"])
+
+
+def _texts(paths: list[Path]) -> list[str]:
+    texts = []
+    for path in dict.fromkeys(paths):
+        try:
+            texts.append(path.read_text("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return texts
 
 
 def make_pdf(
@@ -127,13 +212,18 @@ def make_pdf(
 ) -> tuple[str, str | None]:
     """LaTeX on the PDF's sources: (what to show of its log, its failure in one line, or None)."""
     carried = carry_latex_auxiliaries(previous, latex_dir, stem)
-    run = latexmk(latex_dir, env, stem, children, latex.timeout)
+    formats = Formats(latex.formats, latex_dir, stem, env, children) if latex.formats else None
+    if formats:
+        formats.start()
+    run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
     if run.returncode and carried and not run.timed_out:
         # an earlier build's auxiliary files may name commands this one no longer defines:
         # LaTeX from nothing decides whether the fault is in the sources
         for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
             (latex_dir / name).unlink(missing_ok=True)
-        run = latexmk(latex_dir, env, stem, children, latex.timeout)
+        run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
+    if formats:
+        formats.wait()
     if not run.returncode and not run.timed_out:
         return "", None
     log_file = latex_dir / f"{stem}.log"
@@ -146,7 +236,7 @@ def make_pdf(
             f"{place or f'at no line its log names ({shown(latex.kept / log_file.name)})'}"
         )
     tail = log[-3000:] if log else run.output.decode(errors="replace")
-    return tail, f"pdf: latexmk exited {run.returncode}{f', {place}' if place else f' (see {stem}.log above)'}"
+    return tail, f"pdf: LaTeX exited {run.returncode}{f', {place}' if place else f' (see {stem}.log above)'}"
 
 
 def culprit(log: str, tex: list[str], kept_tex: Path, srcdir: Path) -> str | None:
@@ -208,7 +298,7 @@ def shown(path: Path) -> str:
 
 
 def carry_latex_auxiliaries(previous: Path | None, latex_dir: Path, stem: str) -> list[str]:
-    """Give latexmk the previous run's auxiliary files, so it checks them rather than rebuilds them."""
+    """Give the passes the previous run's auxiliary files: when nothing has changed, one pass does."""
     source = previous / "latex" if previous else None
     if not source or not source.is_dir():
         return []

@@ -1,11 +1,12 @@
-"""The builders: one ``sphinx-build`` per format at once, then LaTeX on the PDF's sources.
+"""The build's processes: one that reads the sources and writes every format, then LaTeX on the PDF's.
 
-Every build starts Sphinx afresh (``-E``), but the CSL processor's results
+Every build reads the sources afresh, once for all formats
+(:mod:`~scholarly_edition.build.writers`), but the CSL processor's results
 are carried from the previous build (cached by a hash of everything that
-goes in, shared by the builders of one build, and pruned to what this build
+goes in, shared by the writers of one build, and pruned to what this build
 used), so a rebuild does not pay for them again. The PDF, the longest job,
-goes first: its builder runs at normal priority and LaTeX starts the moment
-its sources are written.
+goes first: its builder writes first and LaTeX starts the moment its
+sources are written, while the other formats are written beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,12 +27,10 @@ from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latex import Latex, make_pdf
-from scholarly_edition.build.project import BUILDERS, Project
+from scholarly_edition.build.project import Project
 
 CITEPROC_CACHE = Path(".doctrees", "citeproc")
 """The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
-NICENESS = 5
-"""How far the HTML and EPUB builders step back so that the PDF's (LaTeX follows it) runs first."""
 
 
 class Finished(NamedTuple):
@@ -44,20 +42,13 @@ class Finished(NamedTuple):
     latex_failed: bool = False
 
 
-def sphinx_command(project: Project, builder: str, outdir: Path, doctrees: Path) -> list[str]:
-    """The one ``sphinx-build`` command line every format uses."""
+def writers_command(project: Project, formats: Sequence[str], work: Path) -> list[str]:
+    """One process reads the sources once and writes every format (:mod:`~scholarly_edition.build.writers`)."""
     return [
-        sys.executable, "-m", "sphinx",
-        "-b", builder,
-        "-W",              # a warning is an error: the edition is built clean or not at all
-        "-n",              # nit-picky: every cross-reference must resolve
-        "--keep-going",    # but report every problem in one run, not just the first
-        "-q",              # only warnings and errors on the console
-        "-E",              # fresh environment: output depends on the sources alone
-        "-c", str(project.confdir),
-        "-d", str(doctrees),
-        str(project.srcdir),
-        str(outdir),
+        sys.executable, "-m", "scholarly_edition.build.writers", *formats,
+        "--conf-dir", str(project.confdir),
+        "--source-dir", str(project.srcdir),
+        "--work", str(work),
     ]  # fmt: skip
 
 
@@ -96,38 +87,60 @@ def run_all(
 ) -> dict[str, float]:
     """Build ``formats`` into ``work``; report every problem once and raise :class:`BuildFailed` if any.
 
-    However this ends, no builder runs on: an exception here (a signal's
+    However this ends, nothing runs on: an exception here (a signal's
     included) kills every child's group before the threads that wait for
     them are joined.
     """
     started = time.perf_counter()
     _carry_cache(previous, work)
     env = {**env, CACHE_ENV: str(work / CITEPROC_CACHE)}
-    pool = ThreadPoolExecutor(max_workers=len(formats))
+    ordered = sorted(formats, key=lambda f: f != "pdf")  # the PDF's builder first: its LaTeX takes longest
+    proc = children.start(
+        writers_command(project, ordered, work),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    pool = ThreadPoolExecutor(max_workers=2)
     try:
-        futures = {}
-        for fmt in sorted(formats, key=lambda f: f != "pdf"):
-            builder = BUILDERS[fmt]
-            cmd = sphinx_command(project, builder, work / builder, work / ".doctrees" / builder)
-            nice = 0 if fmt == "pdf" else NICENESS
-            proc = children.start(cmd, env=env, nice=nice, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            job = partial(_finish, project, fmt, proc, time.perf_counter(), work, env, previous, children, latex)
-            futures[fmt] = pool.submit(job)
+        messages = pool.submit(_read_all, proc)
         checkpoint("started")
-        finished = {fmt: future.result() for fmt, future in futures.items()}
+        finished: dict[str, Finished] = {}
+        typesetting = None
+        assert proc.stdout is not None
+        for said in proc.stdout:
+            fmt, _, code = said.decode().strip().partition(" ")
+            seconds = time.perf_counter() - started
+            if fmt not in formats:
+                continue
+            if code != "0":
+                finished[fmt] = Finished("", f"{fmt}: sphinx-build exited {code}")
+            elif fmt == "pdf":
+                typesetting = pool.submit(_typeset, project, work, env, previous, children, latex, started)
+            else:
+                finished[fmt] = Finished("", None, seconds)
+        proc.wait()
+        text = messages.result()
+        if typesetting is not None:
+            finished["pdf"] = typesetting.result()
+        for fmt in formats:
+            finished.setdefault(fmt, Finished("", f"{fmt}: sphinx-build exited {proc.returncode or 'early'}"))
     finally:
+        children.reap(proc)
         children.stop()
         pool.shutdown(wait=True, cancel_futures=True)
     timings: dict[str, float] = {}
     failures: list[str] = []
     reported: dict[str, None] = {}
-    for fmt in formats:
-        done = finished[fmt]
-        # the builders read the same sources: say each problem once, not once per format
-        for line in condense(done.messages).splitlines():
+    for block in [text, *(finished[fmt].messages for fmt in formats)]:
+        # the writers read the same sources: say each problem once, not once per format
+        for line in condense(block).splitlines():
             if line.strip() and line not in reported:
                 reported[line] = None
                 sys.stderr.write(line + "\n")
+    for fmt in formats:
+        done = finished[fmt]
         if done.failure:
             failures.append(done.failure)
         else:
@@ -139,33 +152,28 @@ def run_all(
     return timings
 
 
-def _finish(
+def _read_all(proc: subprocess.Popen[bytes]) -> str:
+    assert proc.stderr is not None
+    return proc.stderr.read().decode(errors="replace")
+
+
+def _typeset(
     project: Project,
-    fmt: str,
-    proc: subprocess.Popen[bytes],
-    t0: float,
     work: Path,
     env: dict[str, str],
     previous: Path | None,
     children: Children,
     latex: Latex,
+    started: float,
 ) -> Finished:
-    """Wait for one builder and, for the PDF, run LaTeX."""
-    try:
-        _, stderr = proc.communicate()
-    finally:
-        children.reap(proc)
-    text = stderr.decode(errors="replace")
-    if proc.returncode:
-        return Finished(text, f"{fmt}: sphinx-build exited {proc.returncode}")
-    if fmt == "pdf":
-        log, failure = make_pdf(work / "latex", project.stem, env, previous, children, latex)
-        if failure:
-            return Finished(text + log, failure, latex_failed=True)
-        lost = _lost_characters(project, work / "latex" / f"{project.stem}.log")
-        if lost:
-            return Finished(text + lost, "pdf: its fonts lack characters the text holds (named above)")
-    return Finished(text, None, time.perf_counter() - t0)
+    """LaTeX on the PDF's sources, the moment they are written."""
+    log, failure = make_pdf(work / "latex", project.stem, env, previous, children, latex)
+    if failure:
+        return Finished(log, failure, latex_failed=True)
+    lost = _lost_characters(project, work / "latex" / f"{project.stem}.log")
+    if lost:
+        return Finished(lost, "pdf: its fonts lack characters the text holds (named above)")
+    return Finished("", None, time.perf_counter() - started)
 
 
 def _lost_characters(project: Project, log: Path) -> str:

@@ -15,6 +15,8 @@ cover-image credit), and the ``works-cited`` directive the bibliography.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -214,25 +216,30 @@ def format_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     config = settings(app.config)
     cache_dir = Path(app.doctreedir) / "citeproc"
     style = config.csl_style_file(app.srcdir) or config.csl_style
-    rendered: dict[str, DocNotes] = {}
-    bibliography: dict[str, citeproc.Inlines] | None = None
-    for docname in sorted(set(domain.cites) | set(domain.inline)):
-        cites, inline = domain.cites.get(docname, []), domain.inline.get(docname, [])
-        notes: list[citeproc.Inlines] = []
-        if cites:
-            result = _render(items, cites, style, config.language, cache_dir)
-            notes = result.notes
-            bibliography = result.bibliography
-        texts = _render(items, inline, style, config.language, cache_dir).notes if inline else []
-        rendered[docname] = DocNotes(notes, texts)
-    if bibliography is None:
-        bibliography = _render(items, [], style, config.language, cache_dir).bibliography
+    docnames = sorted(set(domain.cites) | set(domain.inline))
+    # each document's sequence is its own pandoc run: run them side by side (pandoc is another process)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        render = partial(_render, items, style=style, lang=config.language, cache_dir=cache_dir)
+        notes_of = {d: pool.submit(render, domain.cites[d]) for d in docnames if domain.cites.get(d)}
+        texts_of = {d: pool.submit(render, domain.inline[d]) for d in docnames if domain.inline.get(d)}
+        alone = None if notes_of else pool.submit(render, [])
+        rendered = {
+            d: DocNotes(
+                notes_of[d].result().notes if d in notes_of else [],
+                texts_of[d].result().notes if d in texts_of else [],
+            )
+            for d in docnames
+        }
+        # every run formats the whole bibliography (nocite @*): any one gives it
+        last = notes_of[max(notes_of)] if notes_of else alone
+        assert last is not None
+        bibliography = last.result().bibliography
     domain.data["rendered"] = RenderedNotes(rendered, bibliography)
     return []
 
 
 def _render(
-    items: list[dict[str, Any]], cites: list[NoteCite], style: str | Path, lang: str, cache_dir: Path
+    items: list[dict[str, Any]], cites: list[NoteCite], *, style: str | Path, lang: str, cache_dir: Path
 ) -> citeproc.Rendered:
     try:
         return citeproc.render(

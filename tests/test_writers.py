@@ -1,0 +1,60 @@
+"""One reading of the sources, every format written from it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+CONF = 'project = "T"\nauthor = "A"\ncopyright = "2026, A"\nversion = "1"\nextensions = ["myst_parser"]\nroot_doc = "index"\n'
+INDEX = "# Title\n\nSome text.\n\n```{toctree}\nother\n```\n"
+OTHER = "# Other\n\nMore text, with a [link to the title](index.md).\n"
+
+
+def _writers(root: Path, *formats: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scholarly_edition.build.writers", *formats,
+         "--conf-dir", str(root), "--source-dir", str(root), "--work", str(root / "out")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "conf.py").write_text(CONF, "utf-8")
+    (tmp_path / "index.md").write_text(INDEX, "utf-8")
+    (tmp_path / "other.md").write_text(OTHER, "utf-8")
+    return tmp_path
+
+
+def test_the_sources_are_read_once_and_every_format_written(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    done = _writers(root, "pdf", "html", "epub")
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.split("\n")[:1]) == ["pdf 0"], "the first format's end is said first"
+    assert sorted(done.stdout.split()) == sorted(["pdf", "0", "html", "0", "epub", "0"])
+    out = root / "out"
+    assert (out / "latex" / "t.tex").is_file() or list((out / "latex").glob("*.tex"))
+    assert "More text" in (out / "html" / "other.html").read_text("utf-8")
+    assert list((out / "epub").glob("*.epub"))
+    doctrees = out / ".doctrees" / "shared"
+    assert sorted(p.name for p in doctrees.glob("*.doctree")) == ["index.doctree", "other.doctree"]
+    assert (doctrees / "environment.pickle").is_file()
+    assert done.stderr == "", "no warning: each writer loads the one environment, reading nothing again"
+
+
+def test_warnings_are_plain_text_in_a_pipe(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "other.md").write_text(OTHER + "\n[a broken link](nowhere.md)\n", "utf-8")
+    done = _writers(root, "html")
+    assert done.returncode == 1
+    assert "nowhere" in done.stderr
+    assert "\x1b[" not in done.stderr
+
+
+def test_a_reading_that_fails_writes_no_format(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "conf.py").write_text(CONF + "raise SystemExit('conf.py: broken')\n", "utf-8")
+    done = _writers(root, "pdf", "html")
+    assert done.returncode != 0
+    assert "broken" in done.stderr
+    assert not (root / "out" / "html" / "other.html").exists()
