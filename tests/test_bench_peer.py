@@ -144,9 +144,11 @@ def test_settings_are_the_editions() -> None:
     assert settings.style == ROOT / "edition" / conf_values.get("edition_csl_style")
     assert settings.style.is_file()
     assert settings.language == conf_values.get("edition_language")
-    latex = conf_values.get("latex_elements")
-    fonts = latex.get("fontpkg", "") + latex.get("preamble", "")
-    assert settings.fonts and all(f"{{{font}}}" in fonts for font in settings.fonts.values())
+    # the PDF's fonts, wherever the LaTeX settings set them: a peer in pandoc's own would be set differently
+    latex = "\n".join(v for v in conf_values.get("latex_elements").values() if isinstance(v, str))
+    commands = dict(re.findall(r"\\set(main|sans|mono)font(?:\[[^]]*\])?\{([^}]+)\}", latex))
+    assert commands, "conf.py sets no fonts"
+    assert settings.fonts == {f"{kind}font": font for kind, font in commands.items()}
 
 
 def test_the_checks_fail_a_peer_that_lost_a_note(tmp_path: Path) -> None:

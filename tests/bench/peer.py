@@ -308,8 +308,8 @@ class Settings:
     geometry: list[str]
 
 
-def _font(fontpkg: str, command: str) -> str:
-    match = re.search(rf"\\{command}(?:\[[^]]*\])?\{{([^}}]+)\}}", fontpkg)
+def _font(latex: str, command: str) -> str:
+    match = re.search(rf"\\{command}(?:\[[^]]*\])?\{{([^}}]+)\}}", latex)
     return match[1] if match else ""
 
 
@@ -317,12 +317,12 @@ def read_settings(project: Path, style_path: Callable[[str], Path] | None = None
     """``conf.py``'s settings, read without Sphinx; ``style_path`` finds an official style by its id."""
     conf: dict[str, Any] = runpy.run_path(str(project / CONF))
     latex: Mapping[str, str] = conf.get("latex_elements", {})
-    # the fonts may be set in fontpkg or, after what a precompiled format holds, in the preamble
-    fontpkg = latex.get("fontpkg", "") + latex.get("preamble", "")
+    # wherever the LaTeX settings choose the fonts: fontpkg, or the preamble (after a precompiled format's part)
+    preamble = "\n".join(value for value in latex.values() if isinstance(value, str))
     fonts = {
         variable: name
         for variable, command in (("mainfont", "setmainfont"), ("sansfont", "setsansfont"), ("monofont", "setmonofont"))
-        if (name := _font(fontpkg, command))
+        if (name := _font(preamble, command))
     }
     style_name: str = conf.get("edition_csl_style", "chicago-notes-bibliography")
     if style_name.endswith(".csl"):
