@@ -12,6 +12,9 @@ points every builder it runs in parallel at one cache (``EDITION_CITEPROC_CACHE`
 which takes the place of the ``cache_dir`` a caller passes), and a lock lets
 the first builder that needs a result make it while the others wait for it:
 each distinct request costs one pandoc run per build, not one per format.
+The build also keeps every result outside ``_build/``
+(``EDITION_CITEPROC_STORE``, beside the LaTeX formats), so that a build into
+an empty folder does not run pandoc for a request an earlier build made.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +39,8 @@ Inlines = list[dict[str, Any]]
 
 CACHE_ENV = "EDITION_CITEPROC_CACHE"
 """A cache folder shared by every builder of one build; overrides ``cache_dir``."""
+STORE_ENV = "EDITION_CITEPROC_STORE"
+"""A folder kept between builds outside ``_build/``, where a result missing from the build's cache may be found."""
 
 
 class CiteprocError(DataError):
@@ -134,11 +140,25 @@ def render(
             ast = json.loads(cached.read_text("utf-8"))
             os.utime(cached)  # in use: a build keeps only the results it used
         else:
-            ast = _run_pandoc(bib_json, document, csl)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(ast, ensure_ascii=False), "utf-8")
-            os.replace(tmp, cached)
+            store = os.environ.get(STORE_ENV)
+            stored = Path(store, f"{key}.json") if store else None
+            if stored is not None and stored.is_file():
+                text = stored.read_text("utf-8")
+                os.utime(stored)
+            else:
+                text = json.dumps(_run_pandoc(bib_json, document, csl), ensure_ascii=False)
+                if stored is not None:
+                    _write_atomic(stored, text)
+            _write_atomic(cached, text)
+            ast = json.loads(text)
     return _collect(ast, len(cites))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
 
 
 @cache

@@ -31,6 +31,7 @@ from scholarly_edition.build import passes
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latexformat import Formats
+from scholarly_edition.build.timeline import mark
 
 LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "lof", "lot")
 """What a pass reads back from an earlier run: with them one pass may do, without them two."""
@@ -59,7 +60,7 @@ class Latex:
     kept: Path
     srcdir: Path
     formats: Path | None = None
-    """Where the preamble's precompiled formats are kept (:mod:`~scholarly_edition.build.latexformat`), or None."""
+    """The cache kept between builds (the preamble's formats, the CSL results), or None when it is off."""
 
 
 class Run(NamedTuple):
@@ -132,6 +133,13 @@ class _Steps:
         self.output: list[bytes] = []
 
     def run(self, cmd: list[str]) -> Run:
+        mark(f"{cmd[0]} started", self.env)
+        try:
+            return self._run(cmd)
+        finally:
+            mark(f"{cmd[0]} ended", self.env)
+
+    def _run(self, cmd: list[str]) -> Run:
         """Run ``cmd``; past the time limit, kill it and all it started.
 
         Its input is /dev/null: TeX that stops to ask the terminal gets an
@@ -204,11 +212,15 @@ def typeset(
                 indexing = _IndexGate(steps, latex_dir / f"{stem}.{GATE}", xindy_command(stem, options))
                 continue
             after = passes.read_back(latex_dir, stem)
-        if before != after and page_count_read is None:
-            inputs = [tex, *passes.recorded_inputs(latex_dir / f"{stem}.fls"), *(formats.inputs() if formats else [])]
-            page_count_read = passes.reads_page_count(_texts(inputs))
-        if passes.settled(before, after, page_count_read=bool(page_count_read)):
+        if before == after:
             break
+        if passes.only_page_count_differs(before, after):
+            if page_count_read is None:  # read the inputs only when the answer matters
+                recorded = passes.recorded_inputs(latex_dir / f"{stem}.fls")
+                inputs = [tex, *recorded, *(formats.inputs() if formats else [])]
+                page_count_read = passes.reads_page_count(_texts(inputs))
+            if not page_count_read:
+                break
     if indexing is not None:
         made = indexing.close()
         if made.returncode or made.timed_out:
@@ -217,8 +229,13 @@ def typeset(
 
 
 def _waits_at_gate(latex_dir: Path, stem: str) -> bool:
-    """Whether the document opens the gate before its index (as ``editiondesign.sty`` does)."""
-    return any(GATE in text for text in _texts(passes.recorded_inputs(latex_dir / f"{stem}.fls")))
+    """Whether the document, or a package beside it, opens the gate before its index (as ``editiondesign.sty`` does).
+
+    The packages beside it, not only those the pass recorded: a pass from the
+    preamble's format reads none of the packages the format holds.
+    """
+    local = [latex_dir / f"{stem}.tex", *sorted(latex_dir.glob("*.sty")), *sorted(latex_dir.glob("*.cls"))]
+    return any(GATE in text for text in _texts(local))
 
 
 def _without_index(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -246,6 +263,7 @@ class _IndexGate:
         self._thread.start()
 
     def _open_when_made(self) -> None:
+        mark("xindy started", self._steps.env)
         try:
             output, _ = self._proc.communicate(timeout=max(self._steps.deadline - time.monotonic(), 0.001))
             self._made = Run(self._proc.returncode, output, timed_out=False)
@@ -255,6 +273,7 @@ class _IndexGate:
             self._made = Run(self._proc.returncode, output, timed_out=True)
         finally:
             self._steps.children.reap(self._proc)
+            mark("xindy ended", self._steps.env)
         with contextlib.suppress(OSError):
             os.close(os.open(self._gate, os.O_WRONLY))  # waits for the pass to open the gate: then it reads on
 

@@ -28,6 +28,7 @@ import threading
 from pathlib import Path
 
 from scholarly_edition.build.children import Children
+from scholarly_edition.build.timeline import mark
 
 MARKER = r"\EditionKeepPreamblePage\csname endofdump\endcsname\EditionPutBackPreamblePage"
 """The line where the part of the preamble a format holds ends (editiondesign.sty defines its commands)."""
@@ -184,6 +185,7 @@ class Formats:
                 proc.wait()
             finally:
                 self._children.reap(proc)
+            mark("format made", self._env)
             if not (work / "edition.fmt").is_file() or not _dumped(proc.returncode, work / "edition.log"):
                 return
             inputs = _recorded(work / "edition.fls", self._latex_dir)

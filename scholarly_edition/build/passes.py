@@ -38,11 +38,9 @@ def read_back(latex_dir: Path, stem: str) -> dict[str, bytes]:
     return found
 
 
-def settled(before: dict[str, bytes], after: dict[str, bytes], *, page_count_read: bool) -> bool:
-    """Whether a pass that read ``before`` and left ``after`` has nothing new for another pass."""
-    if before == after:
-        return True
-    if page_count_read or before.keys() != after.keys():
+def only_page_count_differs(before: dict[str, bytes], after: dict[str, bytes]) -> bool:
+    """Whether a pass that read ``before`` and left ``after`` changed nothing but the page count it records."""
+    if before.keys() != after.keys():
         return False
     return all(
         PAGE_COUNT.sub(b"", before[ext]) == PAGE_COUNT.sub(b"", after[ext])
@@ -50,6 +48,11 @@ def settled(before: dict[str, bytes], after: dict[str, bytes], *, page_count_rea
         else before[ext] == after[ext]
         for ext in before
     )
+
+
+def settled(before: dict[str, bytes], after: dict[str, bytes], *, page_count_read: bool) -> bool:
+    """Whether a pass that read ``before`` and left ``after`` has nothing new for another pass."""
+    return before == after or (not page_count_read and only_page_count_differs(before, after))
 
 
 def reads_page_count(texts: Iterable[str]) -> bool:

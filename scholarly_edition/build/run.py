@@ -11,6 +11,7 @@ sources are written, while the other formats are written beside it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -21,15 +22,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-from scholarly_edition.bibliography.citeproc import CACHE_ENV
+from scholarly_edition.bibliography.citeproc import CACHE_ENV, STORE_ENV
 from scholarly_edition.build import latexlog
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latex import Latex, make_pdf
 from scholarly_edition.build.project import Project
+from scholarly_edition.build.timeline import mark
 
 CITEPROC_CACHE = Path(".doctrees", "citeproc")
+CITEPROC_STORE = "citeproc"
+"""The CSL processor's results kept between builds, beside the LaTeX formats (outside ``_build/``)."""
+STORE_DAYS = 30
+"""A kept result no build has used for this long is removed."""
 """The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
 
 
@@ -92,8 +98,11 @@ def run_all(
     them are joined.
     """
     started = time.perf_counter()
+    mark("build started", env)
     _carry_cache(previous, work)
     env = {**env, CACHE_ENV: str(work / CITEPROC_CACHE)}
+    if latex.formats is not None:  # the cache kept between builds is on
+        env[STORE_ENV] = str(latex.formats / CITEPROC_STORE)
     ordered = sorted(formats, key=lambda f: f != "pdf")  # the PDF's builder first: its LaTeX takes longest
     proc = children.start(
         writers_command(project, ordered, work),
@@ -148,6 +157,9 @@ def run_all(
     if failures:
         raise BuildFailed("; ".join(failures), latex=any(done.latex_failed for done in finished.values()))
     _prune_cache(work, since=started)
+    if STORE_ENV in env:
+        _prune_store(Path(env[STORE_ENV]))
+    mark("build ended", env)
     timings["total"] = time.perf_counter() - started
     return timings
 
@@ -205,3 +217,14 @@ def _prune_cache(work: Path, since: float) -> None:
     for entry in folder.iterdir():
         if entry.stat().st_mtime < cutoff:
             entry.unlink()
+
+
+def _prune_store(folder: Path) -> None:
+    """Remove the kept results no build has used for :data:`STORE_DAYS` days."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - STORE_DAYS * 86400
+    for entry in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()

@@ -1,13 +1,14 @@
 """One reading of the sources, every format written from it: ``python -m scholarly_edition.build.writers``.
 
-Sphinx, its extensions and the edition's own take about a second to load,
-and reading the sources (with the CSL processor) as long again; three
-``sphinx-build`` runs paid both three times over, on two cores. Here one
-process loads them once and forks a writer per further format before it
-reads anything; the first builder (the PDF's, whose LaTeX takes longest)
-reads the sources into a fresh environment, and the moment Sphinx has
-saved it, the other writers load it and write their formats beside the
-first, as ``make html latexpdf`` would over one doctree folder.
+Sphinx, its extensions and the edition's own take about a second to load
+and set up, and reading the sources (with the CSL processor) as long
+again; three ``sphinx-build`` runs paid both three times over, on two
+cores. Here one process loads them once, and the first builder (the
+PDF's, whose LaTeX takes longest) reads the sources into a fresh
+environment. The moment the environment is whole, the process forks a
+writer per further format: each has the application and the environment
+in memory already, makes its own builder as Sphinx would, and writes
+every document without reading one again, beside the first builder.
 
 Each format's end is one line on standard output, ``FORMAT STATUS`` (0
 for written), as soon as it is known, so that LaTeX starts the moment its
@@ -24,9 +25,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scholarly_edition.build.project import BUILDERS
+from scholarly_edition.build.timeline import mark
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 NICENESS = 5
 """How far the later writers step back, so that the first format's (and its LaTeX) goes first."""
@@ -55,11 +60,9 @@ def write(
     srcdir: Path,
     outdir: Path,
     doctrees: Path,
-    fresh: bool,
-    on_read: Callable[[], None] | None = None,
+    on_read: Callable[[Sphinx], None] | None = None,
 ) -> int:
-    """One builder over the shared doctrees, as ``sphinx-build -W -n --keep-going -q`` runs it."""
-    from sphinx._cli.util.errors import handle_exception
+    """The first builder, reading the sources afresh, as ``sphinx-build -E -W -n --keep-going -q`` runs it."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -75,23 +78,58 @@ def write(
                 confoverrides={"nitpicky": True},
                 status=None,
                 warning=sys.stderr,
-                freshenv=fresh,
+                freshenv=True,
                 warningiserror=True,
                 keep_going=True,
             )
+            mark(f"{builder} set up")
+            app.connect("env-before-read-docs", lambda *_: mark("reading"))
+            app.connect("env-updated", lambda *_: mark("documents read"), priority=0)
             if on_read is not None:
-                # Sphinx saves the environment just before it checks its consistency
-                app.connect("env-check-consistency", lambda _app, _env: on_read(), priority=0)
-            app.build(force_all=not fresh)
+                # the environment is whole (and saved) when Sphinx checks its consistency
+                app.connect("env-check-consistency", lambda app, _env: on_read(app), priority=0)
+            app.build()
             return app.statuscode
     except (Exception, KeyboardInterrupt) as exc:
-        handle_exception(
-            exc,
-            stderr=sys.stderr,
-            message_log=app.messagelog if app is not None else (),
-            extensions=app.extensions.values() if app is not None else (),
-        )
-        return 2
+        return _failed(exc, app)
+
+
+def write_again(app: Sphinx, builder: str, outdir: Path) -> int:
+    """Another builder over the environment ``app`` has just read, in a process forked from it.
+
+    The application, its extensions and the environment are there in
+    memory: only the builder is new, made and set up as Sphinx makes its
+    own, and it writes every document without reading any again.
+    """
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        app.outdir = outdir
+        reader = app.builder
+        for tag in (reader.format, reader.name, f"format_{reader.format}", f"builder_{reader.name}"):
+            app.tags.remove(tag)  # the reader's, which its builder added: ``only`` must see this one's
+        app.preload_builder(builder)
+        app.builder = app.create_builder(builder)
+        app.env._builder_cls = type(app.builder)
+        app._init_builder()  # the builder's init and its builder-inited handlers, as Sphinx runs them
+        # a handler that adds to a list each time it runs (sphinx-copybutton's static folder) has run twice
+        app.config.html_static_path = list(dict.fromkeys(app.config.html_static_path))
+        app.build(force_all=True)
+        return app.statuscode
+    except (Exception, KeyboardInterrupt) as exc:
+        return _failed(exc, app)
+
+
+def _failed(exc: BaseException, app: Sphinx | None) -> int:
+    """Say what went wrong as ``sphinx-build`` says it; its exit status."""
+    from sphinx._cli.util.errors import handle_exception
+
+    handle_exception(
+        exc,
+        stderr=sys.stderr,
+        message_log=app.messagelog if app is not None else (),
+        extensions=app.extensions.values() if app is not None else (),
+    )
+    return 2
 
 
 def report(fmt: str, status: int) -> None:
@@ -102,47 +140,56 @@ def report(fmt: str, status: int) -> None:
 
 def run(formats: Sequence[str], *, confdir: Path, srcdir: Path, work: Path) -> int:
     """Write ``formats`` (the first reads the sources) into ``work/<builder>``; 0 if every one was written."""
+    mark("writers started")
     preload(confdir)
+    mark("writers loaded")
     from sphinx._cli.util.colour import disable_colour, terminal_supports_colour
 
     if not terminal_supports_colour():  # as sphinx-build: no colour codes in a pipe or a log
         disable_colour()
-    doctrees = work / ".doctrees" / "shared"
     first, *later = formats
-    options: dict[str, Any] = {"confdir": confdir, "srcdir": srcdir, "doctrees": doctrees}
-    pipes: dict[int, tuple[str, int]] = {}
-    for fmt in later:
-        ready, told = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # a writer: wait for the environment, then write from it
-            os.close(told)
-            for _, (_, other) in pipes.items():
-                os.close(other)
-            with contextlib.suppress(OSError):
-                os.nice(NICENESS)
-            status = NOT_READ
-            if os.read(ready, 1):
-                status = write(BUILDERS[fmt], outdir=work / BUILDERS[fmt], fresh=False, **options)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
-        os.close(ready)
-        pipes[pid] = (fmt, told)
+    forked: dict[int, str] = {}
 
-    def read() -> None:
-        for _, told in pipes.values():
-            with contextlib.suppress(OSError):
-                os.write(told, b"1")
+    reader = os.getpid()
 
-    status = write(BUILDERS[first], outdir=work / BUILDERS[first], fresh=True, on_read=read, **options)
-    for _, told in pipes.values():
-        os.close(told)  # a writer still waiting learns that there is nothing to write from
+    def read(app: Sphinx) -> None:
+        if os.getpid() != reader:  # a writer's own build checks the environment too: it forks nothing
+            return
+        mark("sources read")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fmt in later:
+            pid = os.fork()
+            if pid == 0:  # a writer: the reading is done, and this process has it
+                with contextlib.suppress(OSError):
+                    os.nice(NICENESS)
+                mark(f"{fmt} writing")
+                status = write_again(app, BUILDERS[fmt], work / BUILDERS[fmt])
+                mark(f"{fmt} written")
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
+            forked[pid] = fmt
+
+    status = write(
+        BUILDERS[first],
+        confdir=confdir,
+        srcdir=srcdir,
+        outdir=work / BUILDERS[first],
+        doctrees=work / ".doctrees" / "shared",
+        on_read=read if later else None,
+    )
+    mark(f"{first} written")
     report(first, status)
     worst = status
-    while pipes:
+    for fmt in later:
+        if fmt not in forked.values():  # the reading failed before there was anything to write from
+            report(fmt, NOT_READ)
+            worst = worst or NOT_READ
+    while forked:
         pid, wait_status = os.wait()
-        if pid in pipes:
-            fmt, _ = pipes.pop(pid)
+        if pid in forked:
+            fmt = forked.pop(pid)
             code = os.waitstatus_to_exitcode(wait_status)
             report(fmt, code)
             worst = worst or code
