@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 CONF = 'project = "T"\nauthor = "A"\ncopyright = "2026, A"\nversion = "1"\nextensions = ["myst_parser"]\nroot_doc = "index"\n'
-INDEX = "# Title\n\nSome text.\n\n```{toctree}\nother\n```\n"
+INDEX = (
+    "# Title\n\nSome text.\n\n```{only} latex\nFor print only.\n```\n\n```{only} html\nFor the web only.\n```\n\n"
+    "```{toctree}\nother\n```\n"
+)
 OTHER = "# Other\n\nMore text, with a [link to the title](index.md).\n"
 
 
@@ -58,3 +61,18 @@ def test_a_reading_that_fails_writes_no_format(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "broken" in done.stderr
     assert not (root / "out" / "html" / "other.html").exists()
+
+
+def test_a_forked_writer_writes_what_its_own_sphinx_build_would(tmp_path: Path) -> None:
+    """The HTML written from the PDF builder's reading is the HTML a separate ``sphinx-build -b html`` writes."""
+    root = _project(tmp_path)
+    assert _writers(root, "pdf", "html").returncode == 0
+    alone = root / "alone"
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-d", str(root / "alone-doctrees"), str(root), str(alone)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for page in ("index.html", "other.html", "genindex.html", "search.html"):
+        assert (root / "out" / "html" / page).read_bytes() == (alone / page).read_bytes(), page
+    assert "For the web only." in (alone / "index.html").read_text("utf-8")
+    assert "For print only." not in (root / "out" / "html" / "index.html").read_text("utf-8")
