@@ -43,8 +43,13 @@ def test_code_assets_only_on_pages_with_code(app, warning) -> None:
     for name in CODE_ONLY:
         assert any(name in url for url in code), (name, code)
         assert not any(name in url for url in prose), (name, prose)
-    # what every page needs stays
-    assert any("doctools.js" in url for url in prose)
+    # the search-word scripts only where search needs them; elsewhere the loader that fetches them on demand
+    search = _loaded(app.outdir / "search.html")
+    for name in assets.SEARCH_WORDS_ASSETS:
+        assert any(name in url for url in search), (name, search)
+        assert not any(name in url for url in prose + code), name
+    assert any(assets.SEARCH_WORDS_LOADER in url for url in prose)
+    assert not any(assets.SEARCH_WORDS_LOADER in url for url in search)
     assert 'class="copybtn' not in (app.outdir / "prose.html").read_text("utf-8")
 
 
@@ -87,6 +92,14 @@ def test_edition_pages_have_a_real_favicon(edition) -> None:
         svg = etree.fromstring(icon.read_bytes())
         assert svg.tag == "{http://www.w3.org/2000/svg}svg"
         assert svg.get("viewBox") == "0 0 32 32"
+
+
+@pytest.mark.slow
+def test_furos_widget_styles_only_where_there_is_code(edition) -> None:
+    """furo's stylesheet for other extensions' widgets serves the copy button alone in this edition."""
+    assert any("furo-extensions.css" in url for url in _loaded(edition.html / "cite.html"))
+    for page in ("index.html", "essay.html", "genindex.html"):
+        assert not any("furo-extensions.css" in url for url in _loaded(edition.html / page)), page
 
 
 @pytest.mark.sphinx("html", testroot="assets")

@@ -453,3 +453,20 @@ def test_the_measure_holds_in_another_face(browse, face: str) -> None:
     page.evaluate("(rule) => document.styleSheets[0].insertRule(rule, document.styleSheets[0].cssRules.length)", rule)
     counts = page.evaluate(_LINES)
     assert 60 <= statistics.median(counts) <= 75 and max(counts) <= 75, (face, statistics.median(counts), max(counts))
+
+
+def test_a_search_result_marks_the_words_searched_for(browse) -> None:
+    """Sphinx's own highlighting, whose scripts the page loads only when the address asks for it."""
+    page, visit = browse()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("essay.html?highlight=migrant")
+    page.wait_for_selector("span.highlighted")
+    assert "migrant" in page.locator("span.highlighted").first.inner_text().lower()
+    assert any(url.endswith("sphinx_highlight.js") for url in requested)
+    assert not visit.page_errors
+    requested.clear()
+    page.goto("essay.html")
+    page.wait_for_load_state("load")
+    assert not any(url.endswith(("sphinx_highlight.js", "doctools.js")) for url in requested)
+    assert page.locator("span.highlighted").count() == 0
