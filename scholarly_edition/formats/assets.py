@@ -33,8 +33,11 @@ def trim(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
         return
     for key in ("css_files", "script_files"):
         if key in context:
-            context[key][:] = [a for a in context[key] if _basename(a) not in CODE_ASSETS]
+            # a new list, not the builder's own trimmed in place: a live preview builds again
+            # in the same process, and its next build would start without them
+            context[key] = [a for a in context[key] if _basename(a) not in CODE_ASSETS]
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("html-page-context", trim)
+    # late, after any handler that adds an asset to the page, and before the bundling (990)
+    app.connect("html-page-context", trim, priority=980)
