@@ -17,7 +17,8 @@ class ApparatusDomain(StateDomain):
     name = "edition-apparatus"
     label = "Editorial apparatus"
     per_document = ("marks", "definitions")
-    results: ClassVar[dict[str, object]] = {"placed": {}}
+    results: ClassVar[dict[str, object]] = {"placed": {}, "shown": None}
+    """``placed``: the notes in order; ``shown``: what the pages last written show of them."""
 
     @property
     def marks(self) -> dict[str, list[Mark]]:

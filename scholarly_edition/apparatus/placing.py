@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition import ids
@@ -19,6 +18,7 @@ from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.model import SERIES, Definition, Placed
 from scholarly_edition.apparatus.nodes import editorial_mark
 from scholarly_edition.problems import Finding
+from scholarly_edition.text.domain import text_domain
 from scholarly_edition.text.language import foreign
 from scholarly_edition.text.places import ancestors, location_of, paragraphs_before_figures
 
@@ -165,11 +165,35 @@ def check_definitions(env: BuildEnvironment, series: str, placed_keys: set[str])
     return problems
 
 
-def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """When the text or a note changes, its counterpart must be rewritten too."""
+def rewritten(env: BuildEnvironment) -> list[str]:
+    """The pages that show the apparatus, when what they show of it changed since the last build.
+
+    A mark's page links to its note and a listing page prints every note
+    with its place, lemma and (for a note on an author's note) that note as
+    set; none of it is in a page's doctree until it is resolved, so a page
+    need not be read again when another changes, only written again. After
+    an edit that moves no mark and changes no note (most edits of the
+    prose), nothing is rewritten but the page edited.
+    """
     domain = apparatus(env)
-    touched = added | changed | removed
-    related = set(domain.marks) | domain.listing_docs()
-    if touched & related:
-        return sorted(related - touched)
-    return []
+    placed = domain.data["placed"]
+    rendered = text_domain(env).data["rendered"]  # the author's notes as set: a textual note quotes its note
+    notes = rendered.docs if rendered is not None else {}
+    on_pages = _docs_placed(placed)
+    # a copy of the series' dicts: each build puts new ones in ``placed`` itself
+    shown = (dict(placed), {doc: notes[doc] for doc in sorted(notes) if doc in on_pages})
+    if shown == domain.data.get("shown"):
+        return []
+    domain.data["shown"] = shown
+    return sorted((set(domain.marks) | domain.listing_docs() | on_pages) & env.found_docs)
+
+
+def _docs_placed(placed: dict[str, dict[str, Placed]]) -> set[str]:
+    """Every page a placed note stands on: its mark's, and its definition's."""
+    docs: set[str] = set()
+    for entries in placed.values():
+        for entry in entries.values():
+            docs.add(entry.mark_doc)
+            if entry.definition is not None:
+                docs.add(entry.definition.docname)
+    return docs

@@ -111,7 +111,11 @@ def _run_style(
 
 
 def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Build the record and format it in every style, once per build."""
+    """Build the record and format it in every style, once per build.
+
+    Returns the pages that show it (the essay's paragraph controls, the
+    cite page), when it changed.
+    """
     config = app.config
     edition = settings(config)
     domain = citing_domain(env)
@@ -156,6 +160,7 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
             for index, (slug, label, style) in enumerate(styles)
         ]
         formatted = [f.result() for f in futures]
+    previous = domain.citing
     domain.data["citing"] = Citing(
         key=meta.key,
         title=meta.title,
@@ -175,6 +180,8 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
             note=essay_record.inference_note(meta, original),
         ),
     )
+    if domain.citing == previous:
+        return []  # as the pages last written show it: an incremental build need not write them again
     return [doc for doc in env.found_docs if doc == edition.essay_doc or doc in domain.cite_docs]
 
 
