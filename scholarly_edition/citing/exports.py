@@ -21,18 +21,28 @@ from scholarly_edition.text.works import bib_entries, csl_items
 
 
 def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Validate the exports as soon as their data exists, before any page is written."""
+    """Validate the exports as soon as their data exists, before any page is written.
+
+    Made again only when what they are made from changed: an incremental
+    build that changed no work and not the record keeps them as they are.
+    """
     domain = citing_domain(env)
-    domain.data["exports"] = None
-    if app.builder.name == "html" and domain.citing is not None:
-        try:
-            citing = domain.citing
-            works = list(bib_entries(env).items())
-            domain.data["exports"] = prepare(csl_items(env), citing.items, [*citing.records.items(), *works])
-        except ExportError as exc:
-            for finding in exc.findings:  # its location is the export file, which has no line in the sources
-                report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)
-            stop(Problem.EXPORT, "an export above would not be valid")
+    if app.builder.name != "html" or domain.citing is None:
+        domain.data["exports"] = domain.data["exports_from"] = None
+        return []
+    citing = domain.citing
+    works = list(bib_entries(env).items())
+    made_from = (csl_items(env), citing, works)
+    if domain.data["exports"] is not None and domain.data["exports_from"] == made_from:
+        return []
+    domain.data["exports"] = domain.data["exports_from"] = None
+    try:
+        domain.data["exports"] = prepare(csl_items(env), citing.items, [*citing.records.items(), *works])
+    except ExportError as exc:
+        for finding in exc.findings:  # its location is the export file, which has no line in the sources
+            report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)
+        stop(Problem.EXPORT, "an export above would not be valid")
+    domain.data["exports_from"] = made_from
     return []
 
 
