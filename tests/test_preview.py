@@ -70,9 +70,13 @@ def essay(preview: Preview) -> Iterator[str]:
 @pytest.mark.slow
 def test_a_saved_edit_is_served(preview: Preview, essay: str) -> None:
     assert "Words the preview must show" not in preview.page("essay.html")
+    citeproc = preview.project / "_build" / ".preview" / ".doctrees" / "citeproc"
+    results = sorted(citeproc.glob("*.json"))
+    assert results  # the CSL processor's results, kept with the doctrees
     preview.save(appended(essay, " Words the preview must show."))
     page = preview.until_page_has("essay.html", "Words the preview must show.")
     assert preview.status()["problems"] == []
+    assert sorted(citeproc.glob("*.json")) == results  # a prose edit runs no pandoc
     # the page as built, the reload script added to its head, under the site's own policy
     assert '<script src="/_preview/preview.js"' in page.split("</head>")[0]
     status, sent, _ = preview.get("essay.html")
@@ -341,6 +345,8 @@ def test_what_is_watched_and_what_a_change_asks_for(tmp_path: Path) -> None:
         "edition/.essay.md.swp": False,
         "edition/essay.md~": False,
         "edition/4913": False,
+        "edition/essay.md___jb_tmp___": False,
+        "edition/__pycache__/x.pyc": False,
         "_build/html/essay.html": False,
         "edition/.hidden/page.md": False,
     }.items():

@@ -28,7 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from scholarly_edition.formats.security import headers as site_headers
 from scholarly_edition.preview import STATIC
@@ -158,7 +158,7 @@ class Handler(BaseHTTPRequestHandler):
         if target.is_dir():
             if not path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", path + "/")
+                self.send_header("Location", quote(path + "/"))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return

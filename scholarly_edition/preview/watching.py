@@ -1,7 +1,8 @@
 """What the preview watches, and what a change of each file asks for.
 
 Watched: the sources (``edition/``, every file in it: pages, images, the
-copy-text, the styles), the static and template folders ``conf.py`` names,
+copy-text, the styles), the static and template folders ``conf.py`` names
+(as it names them when the preview starts),
 ``conf.py`` itself and the ``.bib`` files beside it, and the extension's
 package (its code, stylesheets, scripts and templates). A change to
 ``conf.py`` or to the package restarts the builder (new imports, a new
@@ -33,8 +34,8 @@ QUIET_MS = 10
 LONGEST_MS = 1600
 """How long a batch may gather events while they keep coming."""
 PACKAGE = "scholarly_edition"
-_NOT_SOURCES = re.compile(r"(^[.#]|~$|\.sw[a-z]$|\.tmp$|^4913$|\.preview-tmp$)")
-"""Hidden files, editors' backups, swap and test files (vim's ``4913``), the publisher's own temporary files."""
+_NOT_SOURCES = re.compile(r"(^[.#]|~$|\.sw[a-z]$|\.tmp$|^4913$|___jb_\w+___$|\.preview-tmp$)")
+"""Hidden files, editors' backups, swap and temporary files (vim's ``4913``, JetBrains'), the publisher's own."""
 
 
 @dataclass
@@ -56,13 +57,17 @@ class Watched:
         self.confdir = confdir.resolve()
         self.srcdir = srcdir.resolve()
         self.package = self._package()
-        conf = runpy.run_path(str(self.confdir / "conf.py"))
+        try:
+            conf = runpy.run_path(str(self.confdir / "conf.py"))
+        except Exception:  # the builder reports it; the sources are watched all the same, for the fix
+            conf = {"html_static_path": ["_static"]}
         folders = [self.srcdir, self.package]
         for setting in ("html_static_path", "templates_path"):
             folders += [(self.confdir / name).resolve() for name in conf.get(setting, [])]
         found = {f for f in folders if f.is_dir()}
         # a folder inside another is watched with it
         self.folders = sorted(f for f in found if not any(f != g and f.is_relative_to(g) for g in found))
+        self._common = watchfiles.DefaultFilter()  # version control, caches, IDEs' temporary files
 
     def _package(self) -> Path:
         """The package the builder imports: the project's own copy, or the installed one."""
@@ -76,7 +81,7 @@ class Watched:
     def is_source(self, change: watchfiles.Change, name: str) -> bool:
         """Whether a changed path is one the preview builds from (a ``watch_filter`` for watchfiles)."""
         path = Path(name)
-        if _NOT_SOURCES.search(path.name) or "__pycache__" in path.parts:
+        if not self._common(change, name) or _NOT_SOURCES.search(path.name):
             return False
         if path.parent == self.confdir:
             return path.name == "conf.py" or path.suffix == ".bib"

@@ -147,16 +147,21 @@
     });
   }
 
+  function session(build) {
+    return String(build).split(".")[0];
+  }
+
   function update(build, timing) {
     return fetchPage().then(function (got) {
       var next = article(got.doc);
       var live = article(document);
-      if (got.build !== build || !base || !next || !live || !merge(live, base, next)) {
+      /* a later build than the one announced is fine (its own event follows); another server's is not */
+      if (session(got.build) !== session(build) || !base || !next || !live || !merge(live, base, next)) {
         keep(timing);
         return reload();
       }
       base = next;
-      shown = build;
+      shown = got.build;
       settled("merged", timing);
       return undefined;
     });
