@@ -134,6 +134,10 @@ def test_the_page_in_the_browser_follows_the_edits(preview: Preview, essay: str,
             "() => document.querySelector('article').innerText.includes('Words the browser must show.')"
         )
         assert page.evaluate("() => window.stayed === true && window.previewLoaded.how") == "merged"
+        # and the page's own script still works on what was merged: a note shows beside its mark
+        edited = page.locator("article p", has_text="Words the browser must show.")
+        edited.locator("a[data-mark]").first.hover()
+        page.wait_for_selector("#edition-note-popover:not([hidden])")
         # a new title: the navigation changes too, and the page loads again
         preview.save(essay.replace("\n# ", "\n# Retitled: ", 1))
         page.wait_for_function("() => document.querySelector('h1').innerText.startsWith('Retitled: ')")

@@ -19,11 +19,12 @@ The modules, one process apart:
 
 - ``watching``: which files are watched, and what a change of each asks for.
 - ``building``: the Sphinx application kept between builds (its own process).
+- ``sparing``: what an incremental build may leave as the last clean build wrote it.
 - ``worker``: how the server starts that process, hands it changes and reads its reports.
 - ``publishing``: a clean build's new files copied, each in one atomic step, where they are served.
 - ``serving``: the HTTP server, the page's reload script and the channel that tells it of a build.
 
-Only ``building`` imports Sphinx: the server starts at once, and a change
+Only ``building`` and ``sparing`` import Sphinx: the server starts at once, and a change
 to ``conf.py`` or to this package restarts the builder, not the server,
 so a browser keeps its page and its channel across the restart.
 """
