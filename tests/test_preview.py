@@ -369,8 +369,10 @@ def test_a_saved_file_is_one_batch_of_changes(tmp_path: Path) -> None:
     stop = threading.Event()
     batches: list[watching.Changes] = []
 
+    watcher = watching.Watcher(watching.Watched(project, project / "edition"), stop)
+
     def collect() -> None:
-        for batch in watching.changes(watching.Watched(project, project / "edition"), stop):
+        for batch in watcher.batches():
             batches.append(batch)
 
     thread = threading.Thread(target=collect, daemon=True)

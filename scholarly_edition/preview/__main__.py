@@ -56,9 +56,10 @@ class Preview:
 
     def run(self) -> None:
         say(f"serving {self.publisher.served} at {self.server.url}")
+        watcher = watching.Watcher(self.watched, self.stopped)  # what is saved during the first build is built next
         say("building every page first")
         self.settle(self.worker.start())
-        for batch in watching.changes(self.watched, self.stopped):
+        for batch in watcher.batches():
             seen = time.time()
             if batch.restart:
                 say("conf.py or the extension changed: the builder starts again")

@@ -94,36 +94,44 @@ class Watched:
         return Changes(set(names), restart)
 
 
-def changes(watched: Watched, stop: threading.Event) -> Iterator[Changes]:
-    """Batches of changes until ``stop`` is set, every batch gathered while the last was being built."""
-    batches: queue.SimpleQueue[set[str]] = queue.SimpleQueue()
+class Watcher:
+    """The watch, started at once (so that nothing saved during the first build is missed), and its batches."""
 
-    def watch(paths: list[Path], recursive: bool) -> None:
+    def __init__(self, watched: Watched, stop: threading.Event) -> None:
+        self.watched = watched
+        self.stop = stop
+        self._found: queue.SimpleQueue[set[str]] = queue.SimpleQueue()
+        threads = [
+            threading.Thread(target=self._watch, args=(watched.folders, True), name="preview-watch", daemon=True),
+            threading.Thread(
+                target=self._watch, args=([watched.confdir], False), name="preview-watch-conf", daemon=True
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+
+    def _watch(self, paths: list[Path], recursive: bool) -> None:
         for found in watchfiles.watch(
             *paths,
-            watch_filter=watched.is_source,
+            watch_filter=self.watched.is_source,
             step=QUIET_MS,
             debounce=LONGEST_MS,
-            stop_event=stop,
+            stop_event=self.stop,
             recursive=recursive,
             raise_interrupt=False,
         ):
-            batches.put({name for _, name in found})
+            self._found.put({name for _, name in found})
 
-    threads = [
-        threading.Thread(target=watch, args=(watched.folders, True), name="preview-watch", daemon=True),
-        threading.Thread(target=watch, args=([watched.confdir], False), name="preview-watch-conf", daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
-    while not stop.is_set():
-        try:
-            names = batches.get(timeout=0.5)
-        except queue.Empty:
-            continue
-        while True:  # and whatever else came while the last batch was built
+    def batches(self) -> Iterator[Changes]:
+        """Batches of changes until ``stop`` is set, each with all that came while the last was built."""
+        while not self.stop.is_set():
             try:
-                names |= batches.get_nowait()
+                names = self._found.get(timeout=0.5)
             except queue.Empty:
-                break
-        yield watched.sort(names)
+                continue
+            while True:
+                try:
+                    names |= self._found.get_nowait()
+                except queue.Empty:
+                    break
+            yield self.watched.sort(names)
