@@ -168,20 +168,24 @@ class Handler(BaseHTTPRequestHandler):
         elif not (root / "index.html").is_file():
             # nothing published yet: a page that loads the preview once its first build is done
             self._send(
-                HTTPStatus.SERVICE_UNAVAILABLE, self._inject(PLACEHOLDER.encode(), placeholder=True), "text/html"
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                self._inject(PLACEHOLDER.encode(), self.server.hub.build, placeholder=True),
+                "text/html",
             )
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
 
-    def _inject(self, page: bytes, *, placeholder: bool = False) -> bytes:
+    def _inject(self, page: bytes, build: str, *, placeholder: bool = False) -> bytes:
         """The page with the reload script in its head, told which build the page is."""
         mark = ' data-placeholder=""' if placeholder else ""
-        tag = f'<script src="{SCRIPT}" data-build="{self.server.hub.build}"{mark} defer></script>'.encode()
+        tag = f'<script src="{SCRIPT}" data-build="{build}"{mark} defer></script>'.encode()
         head = page.find(b"</head>")
         return page[:head] + tag + page[head:] if head >= 0 else tag + page
 
     def _file(self, path: Path, *, inject: bool) -> None:
-        build = self.server.hub.build  # named before the file is read: a newer file than its name is harmless
+        # named before the file is read: a file newer than its name is only merged again; an older
+        # file named as newer would never be
+        build = self.server.hub.build
         try:
             stat = path.stat()
             tag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
@@ -196,7 +200,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
             return
         if inject:
-            body = self._inject(body)
+            body = self._inject(body, build)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith(("javascript", "json", "xml")):
             content_type += "; charset=utf-8"
