@@ -391,3 +391,17 @@ def test_a_saved_file_is_one_batch_of_changes(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(10)
+
+
+def test_the_preview_starts_from_the_csl_results_a_build_left(tmp_path: Path) -> None:
+    from scholarly_edition.preview.__main__ import seed_citeproc
+
+    built, preview = tmp_path / "built", tmp_path / "preview"
+    built.mkdir()
+    (built / "a.json").write_text("{}")
+    (built / "b.json").write_text("{}")
+    preview.mkdir()
+    (preview / "b.json").write_text('{"kept": true}')
+    assert seed_citeproc(built, preview) == 1
+    assert (preview / "a.json").read_text() == "{}" and (preview / "b.json").read_text() == '{"kept": true}'
+    assert seed_citeproc(tmp_path / "none", preview) == 0

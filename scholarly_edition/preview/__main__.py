@@ -9,6 +9,7 @@ time: changes made during a build are the next batch.
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from scholarly_edition.build import CITEPROC_CACHE
 from scholarly_edition.preview import DOCTREES, SERVED, STAGING, serving, watching
 from scholarly_edition.preview.publishing import Publisher
 from scholarly_edition.preview.worker import Report, Worker
@@ -25,10 +27,30 @@ def say(message: str) -> None:
     print(f"preview: {message}", file=sys.stderr, flush=True)
 
 
+def seed_citeproc(built: Path, preview: Path) -> int:
+    """Copy the CSL processor's results a build left in ``built`` that the preview's cache lacks.
+
+    Each result is named by a hash of everything that goes into it, so any
+    one is right for any build; a preview started after ``nox -s build``
+    then runs pandoc for nothing its first build needs. Copies, not links:
+    the build prunes its own.
+    """
+    if not built.is_dir():
+        return 0
+    preview.mkdir(parents=True, exist_ok=True)
+    copied = 0
+    for result in built.glob("*.json"):
+        if not (preview / result.name).exists():
+            shutil.copy2(result, preview / result.name)
+            copied += 1
+    return copied
+
+
 class Preview:
     """The server, the builder and the publisher of one project's preview."""
 
     def __init__(self, confdir: Path, srcdir: Path, out: Path, host: str, port: int) -> None:
+        seed_citeproc(confdir / "_build" / CITEPROC_CACHE, out / DOCTREES / CITEPROC_CACHE.name)
         self.hub = serving.Hub()
         self.publisher = Publisher(out / STAGING, out / SERVED)
         self.worker = Worker(confdir, srcdir, out / STAGING, out / DOCTREES)
