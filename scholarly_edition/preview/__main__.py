@@ -71,7 +71,12 @@ class Preview:
             say(f"{count} problem{'s' if count != 1 else ''}: nothing published; the pages stay as last built")
             return
         published = self.publisher.publish()
-        timing = {"seen": (seen or 0.0) * 1000, "built": report.seconds, "published": time.time() * 1000}
+        timing = {
+            "seen": (seen or 0.0) * 1000,
+            "built": report.seconds,
+            "cpu": report.cpu,
+            "published": time.time() * 1000,
+        }
         self.hub.published(published, timing)
         what = ", ".join(sorted(published.pages)) or ("other files" if published.files else "no page changed")
         say(f"built in {report.seconds:.2f} s{' (every page read)' if report.full else ''}: {what}")

@@ -152,7 +152,7 @@ class Builder:
 
     def build(self, changed: Sequence[str] = ()) -> Report:
         """Build what ``changed`` (absolute paths) calls for; report every problem."""
-        started = time.perf_counter()
+        started, processor = time.perf_counter(), time.process_time()
         self._problems.found = []
         self._read, self._written = [], []
         full = not self.only_pages(changed)
@@ -176,8 +176,15 @@ class Builder:
         if self.sparing is not None:
             self.sparing.failed() if problems else self.sparing.clean()
         self._again = self._again | set(self._read) | set(self._written) if problems else set()
-        written = sorted(set(self._written))
-        return Report(not problems, problems, sorted(self._read), written, time.perf_counter() - started, full)
+        return Report(
+            not problems,
+            problems,
+            read=sorted(self._read),
+            written=sorted(set(self._written)),
+            seconds=time.perf_counter() - started,
+            cpu=time.process_time() - processor,
+            full=full,
+        )
 
     def close(self) -> None:
         self._contexts.close()

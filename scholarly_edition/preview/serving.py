@@ -86,7 +86,8 @@ class Hub:
         """A clean build was published: a new build is served, and there are no problems.
 
         ``timing`` says when the change was seen and the build published (milliseconds since 1970)
-        and how long the build took (seconds), for the benchmark to tell the steps apart.
+        and how long the build took (seconds, and of them the builder's processor time), for the
+        benchmark to tell the steps apart.
         """
         with self._lock:
             self.problems = []

@@ -34,6 +34,7 @@ class Report:
     read: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: float = 0.0  # the builder's own processor time: the build's cost, whatever else runs on the machine
     full: bool = False
 
 
