@@ -154,24 +154,14 @@ def docs(session: nox.Session, fmt: str) -> None:
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
-    """Live preview of the HTML at http://127.0.0.1:8000, rebuilt on every save."""
+    """Live preview of the HTML at http://127.0.0.1:8000, rebuilt on every save (``-- --port N`` for another port).
+
+    One Sphinx application kept in memory between builds, as strict as the
+    build (a build with a warning publishes nothing, and the browser lists
+    its problems); see scholarly_edition/preview/.
+    """
     install_groups(session, "serve")
-    session.run(
-        "sphinx-autobuild",
-        "-c",
-        str(ROOT),
-        "--watch",
-        str(ROOT / "refs.bib"),
-        "--watch",
-        str(ROOT / PACKAGE),
-        "--host",
-        "127.0.0.1",
-        "-n",
-        "--keep-going",
-        str(ROOT / "edition"),
-        str(PREVIEW),
-        *session.posargs,
-    )
+    session.run("python", "-m", f"{PACKAGE}.preview", "--conf-dir", str(ROOT), "--out", str(PREVIEW), *session.posargs)
 
 
 @nox.session(default=False)

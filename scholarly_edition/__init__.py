@@ -25,7 +25,7 @@ __version__ = "1.0.0"
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
-ENV_VERSION = 1
+ENV_VERSION = 2
 """The version of the edition's environment data; a change of records invalidates old pickles."""
 
 

@@ -14,9 +14,9 @@ PACKAGE = ROOT / "scholarly_edition"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("module", ["bibliography", "build", "config", "problems", "ids"])
+@pytest.mark.parametrize("module", ["bibliography", "build", "config", "problems", "ids", "preview.__main__"])
 def test_the_pure_layers_import_no_sphinx(module: str) -> None:
-    """The bibliographic data, the build orchestrator and the settings load without Sphinx or docutils."""
+    """The bibliographic data, the build orchestrator, the settings and the preview's server load without Sphinx."""
     names = [f"scholarly_edition.{module}"]
     if module == "bibliography":
         names += [f"scholarly_edition.bibliography.{p.stem}" for p in (PACKAGE / "bibliography").glob("*.py")]

@@ -95,8 +95,8 @@ def test_the_date_inference_is_explained(app, warning) -> None:
     assert "The year 2024 is inferred" in text and "1 December 2023" in text
 
 
-@pytest.mark.sphinx("html", testroot="citing")
-def test_one_processor_run_per_style_and_none_when_cached(app, warning, monkeypatch) -> None:
+@pytest.mark.sphinx("html", testroot="citing", freshenv=True)
+def test_one_processor_run_per_style_and_none_when_cached(app, warning, monkeypatch, make_app) -> None:
     runs: Counter[str] = Counter()
     real = citeproc._run_pandoc
 
@@ -111,7 +111,11 @@ def test_one_processor_run_per_style_and_none_when_cached(app, warning, monkeypa
     assert runs["modern-language-association"] == 1
     assert runs["chicago-notes-bibliography"] == 1
     runs.clear()
-    app.build(force_all=True)
+    app.build(force_all=True)  # the record kept in the environment: nothing to format again
+    assert runs["apa"] == runs["modern-language-association"] == runs["chicago-notes-bibliography"] == 0
+    # a fresh environment formats the record again, from the processor's results on disk
+    again = make_app("html", srcdir=app.srcdir, builddir=app.outdir.parent, freshenv=True)
+    again.build()
     assert runs["apa"] == runs["modern-language-association"] == runs["chicago-notes-bibliography"] == 0
 
 

@@ -132,3 +132,13 @@ def test_bundled_urls_point_where_they_pointed() -> None:
     moved = bundles.rebase_urls(css, "_static/styles/furo.css", "_static/edition-styles-0.css")
     assert "url('img/a.png')" in moved
     assert "url(data:image/svg+xml;x)" in moved and "url(/abs.png)" in moved
+
+
+@pytest.mark.sphinx("html", testroot="assets")
+def test_a_second_build_in_the_same_application_loads_the_same_assets(app, warning) -> None:
+    """As a live preview builds: the page's lists of assets are its own, never the builder's changed in place."""
+    app.build()
+    first = {page: _loaded(app.outdir / page) for page in ("code.html", "prose.html")}
+    app.build(force_all=True)
+    assert {page: _loaded(app.outdir / page) for page in first} == first
+    assert not warning.getvalue()

@@ -20,13 +20,17 @@ from scholarly_edition.problems import Problem
 
 
 def place(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Put both series in order; report every problem of both, then stop if there was one."""
+    """Put both series in order; report every problem of both, then stop if there was one.
+
+    Returns the pages to write again because what they show of the
+    apparatus changed (an incremental build reads only the pages edited).
+    """
     problems = textual.place(env) + commentary.place(env)
     for problem in problems:
         report(Problem.APPARATUS, problem.message, location=problem.location)
     if problems:
         stop(Problem.APPARATUS, "the editorial notes above do not agree with the text or the copy-text")
-    return []
+    return placing.rewritten(env)
 
 
 def setup(app: Sphinx) -> None:
@@ -41,7 +45,6 @@ def setup(app: Sphinx) -> None:
     app.add_directive("commentary", commentary.CommentaryDirective)
     app.add_css_file("edition-apparatus.css")
     app.connect("doctree-read", collect)
-    app.connect("env-get-outdated", placing.outdated)
     # after the author's notes are formatted (scholarly_edition.text, priority 500)
     app.connect("env-updated", place, priority=600)
     # after the author's notes are filled (priority 500)

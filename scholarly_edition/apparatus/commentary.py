@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition.apparatus import placing
+from scholarly_edition.apparatus.anchors import MarkAt
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.markup import DefinitionDirective, ListingDirective
 from scholarly_edition.apparatus.model import COMMENTARY, Placed
@@ -42,7 +43,7 @@ def place(env: BuildEnvironment) -> list[Finding]:
     problems: list[Finding] = []
     for docname in placing.doc_order(env, domain.marks):
         for anchor in placing.anchors_in(env, docname):
-            if isinstance(anchor, placing.MarkAt) and anchor.node["series"] == COMMENTARY.name:
+            if isinstance(anchor, MarkAt) and anchor.series == COMMENTARY.name:
                 entry, problem = placing.mark_entry(COMMENTARY.name, docname, anchor, definitions)
                 entries.append(entry)
                 if problem:

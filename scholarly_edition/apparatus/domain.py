@@ -8,6 +8,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from scholarly_edition.apparatus.anchors import MarkAt, NoteAt, anchors_of
 from scholarly_edition.apparatus.model import Definition, Mark, Placed
 from scholarly_edition.apparatus.nodes import editorial_definition, editorial_mark
 from scholarly_edition.state import StateDomain
@@ -16,12 +17,18 @@ from scholarly_edition.state import StateDomain
 class ApparatusDomain(StateDomain):
     name = "edition-apparatus"
     label = "Editorial apparatus"
-    per_document = ("marks", "definitions")
-    results: ClassVar[dict[str, object]] = {"placed": {}}
+    per_document = ("marks", "definitions", "anchors")
+    results: ClassVar[dict[str, object]] = {"placed": {}, "shown": None}
+    """``placed``: the notes in order; ``shown``: what the pages last written show of them."""
 
     @property
     def marks(self) -> dict[str, list[Mark]]:
         return cast(dict[str, list[Mark]], self.data["marks"])
+
+    @property
+    def anchors(self) -> dict[str, list[MarkAt | NoteAt]]:
+        """Each page's marks and author's note references, in text order, with their places."""
+        return cast(dict[str, list[MarkAt | NoteAt]], self.data["anchors"])
 
     @property
     def definitions(self) -> dict[str, list[Definition]]:
@@ -39,6 +46,7 @@ class ApparatusDomain(StateDomain):
         ]
         self.record("marks", docname, marks)
         self.record("definitions", docname, definitions)
+        self.record("anchors", docname, anchors_of(doctree))
 
     def definitions_of(self, series: str) -> dict[str, Definition]:
         return {d.key: d for defs in self.definitions.values() for d in defs if d.series == series}

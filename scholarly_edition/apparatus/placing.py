@@ -2,25 +2,22 @@
 
 After all documents are read, the marks are put in text order, numbered
 (or lettered), and each is given its place in the text (¶ number, note,
-caption) from the paragraph ids that the paragraph numbering sets.
+caption) from the paragraph ids that the paragraph numbering sets, as
+:mod:`.anchors` took them from each page when it was read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
-from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from scholarly_edition import ids
+from scholarly_edition.apparatus.anchors import MarkAt, NoteAt
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.model import SERIES, Definition, Placed
-from scholarly_edition.apparatus.nodes import editorial_mark
 from scholarly_edition.problems import Finding
-from scholarly_edition.text.language import foreign
-from scholarly_edition.text.places import ancestors, location_of, paragraphs_before_figures
+from scholarly_edition.text.domain import text_domain
 
 _TRAILING = "”’\"' .,;:)"
 
@@ -41,56 +38,22 @@ def doc_order(env: BuildEnvironment, docnames: Iterable[str]) -> list[str]:
     return [d for d in order if d in wanted] + sorted(wanted - set(order))
 
 
-class MarkAt(NamedTuple):
-    node: editorial_mark
-    location: str
-
-
-class NoteAt(NamedTuple):
-    number: int
-    location: str
-    source: str | None  # "path:line" of the note in the text, for messages
-
-
 def anchors_in(env: BuildEnvironment, docname: str) -> list[MarkAt | NoteAt]:
-    """Marks and the author's note references of a document, in text order."""
-    doctree = env.get_doctree(docname)
-    figures = paragraphs_before_figures(doctree)
-    found: list[MarkAt | NoteAt] = []
-    for node in doctree.findall(lambda n: isinstance(n, (editorial_mark, nodes.footnote_reference))):
-        if isinstance(node, editorial_mark):
-            found.append(MarkAt(node, location_of(node, figures)))
-        elif isinstance(node, nodes.Element) and "author-note" in node.get("classes", []):
-            source = f"{node.source}:{node.line}" if node.source and node.line else None
-            found.append(NoteAt(int(node.astext()), location_of(node, figures), source))
-    return found
+    """Marks and the author's note references of a document, in text order, as taken when it was read."""
+    return apparatus(env).anchors.get(docname, [])
 
 
-def text_before(node: nodes.Node, limit: int = 200) -> str:
-    """The text that precedes ``node`` in its document, note numbers left out."""
-    tail = ""
-    if node.document is None:
-        return tail
-    for n in node.document.findall(lambda x: x is node or isinstance(x, nodes.Text)):
-        if n is node:
-            break
-        if any(isinstance(a, (nodes.footnote_reference, nodes.footnote)) for a in ancestors(n.parent)):
-            continue
-        tail = (tail + n.astext())[-limit:]
-    return tail
-
-
-def lemma_of(node: editorial_mark, definition: Definition | None) -> tuple[str, Finding | None]:
+def lemma_of(anchor: MarkAt, definition: Definition | None) -> tuple[str, Finding | None]:
     """The lemma of a mark, and a problem if a point mark's stated lemma is not in the text before it.
 
     A point mark (no words wrapped) may name its lemma with ``:lemma:`` in the
     definition, where the words carry other markup (a glossary link, a
     language span); the words must then end the text just before the mark.
     """
-    if node.astext() or definition is None or "lemma" not in definition.options:
-        return node.astext(), None
+    if anchor.text or definition is None or "lemma" not in definition.options:
+        return anchor.text, None
     lemma = " ".join(definition.options["lemma"].split())
-    before = " ".join(text_before(node).split()).rstrip(_TRAILING)
+    before = " ".join(anchor.before.split()).rstrip(_TRAILING)
     if not before.endswith(lemma.rstrip(_TRAILING)):
         message = (
             f"{SERIES[definition.series].noun} {definition.key!r}: "
@@ -100,35 +63,22 @@ def lemma_of(node: editorial_mark, definition: Definition | None) -> tuple[str, 
     return lemma, None
 
 
-def lemma_language(node: editorial_mark) -> str:
-    """The language of a point mark's lemma: that of the ``{lang}`` span just before the mark, if any.
-
-    Marks that stand together after the words (``{lang}`…`{tn}`a`{ed}`b```)
-    all take the span's language, so a note quoting a Russian lemma says so.
-    """
-    previous = node.previous_sibling()
-    while isinstance(previous, editorial_mark) and not previous.astext():
-        previous = previous.previous_sibling()
-    return str(previous["lang"]) if isinstance(previous, foreign) else ""
-
-
 def mark_entry(
     series: str, docname: str, anchor: MarkAt, definitions: dict[str, Definition]
 ) -> tuple[Placed, Finding | None]:
     """A mark as an unnumbered note of ``series``, and any problem with its lemma."""
-    node = anchor.node
-    definition = definitions.get(node["key"])
-    lemma, problem = lemma_of(node, definition)
+    definition = definitions.get(anchor.key)
+    lemma, problem = lemma_of(anchor, definition)
     entry = Placed(
         series,
-        node["key"],
+        anchor.key,
         docname,
-        ids.mark(series, node["key"]),
+        ids.mark(series, anchor.key),
         anchor.location,
         lemma,
         definition,
-        point=not node.astext(),
-        lemma_lang="" if node.astext() else lemma_language(node),
+        point=not anchor.text,
+        lemma_lang=anchor.lemma_lang,
     )
     return entry, problem
 
@@ -165,11 +115,35 @@ def check_definitions(env: BuildEnvironment, series: str, placed_keys: set[str])
     return problems
 
 
-def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """When the text or a note changes, its counterpart must be rewritten too."""
+def rewritten(env: BuildEnvironment) -> list[str]:
+    """The pages that show the apparatus, when what they show of it changed since the last build.
+
+    A mark's page links to its note and a listing page prints every note
+    with its place, lemma and (for a note on an author's note) that note as
+    set; none of it is in a page's doctree until it is resolved, so a page
+    need not be read again when another changes, only written again. After
+    an edit that moves no mark and changes no note (most edits of the
+    prose), nothing is rewritten but the page edited.
+    """
     domain = apparatus(env)
-    touched = added | changed | removed
-    related = set(domain.marks) | domain.listing_docs()
-    if touched & related:
-        return sorted(related - touched)
-    return []
+    placed = domain.data["placed"]
+    rendered = text_domain(env).data["rendered"]  # the author's notes as set: a textual note quotes its note
+    notes = rendered.docs if rendered is not None else {}
+    on_pages = _docs_placed(placed)
+    # a copy of the series' dicts: each build puts new ones in ``placed`` itself
+    shown = (dict(placed), {doc: notes[doc] for doc in sorted(notes) if doc in on_pages})
+    if shown == domain.data.get("shown"):
+        return []
+    domain.data["shown"] = shown
+    return sorted((set(domain.marks) | domain.listing_docs() | on_pages) & env.found_docs)
+
+
+def _docs_placed(placed: dict[str, dict[str, Placed]]) -> set[str]:
+    """Every page a placed note stands on: its mark's, and its definition's."""
+    docs: set[str] = set()
+    for entries in placed.values():
+        for entry in entries.values():
+            docs.add(entry.mark_doc)
+            if entry.definition is not None:
+                docs.add(entry.definition.docname)
+    return docs

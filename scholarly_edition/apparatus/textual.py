@@ -36,6 +36,7 @@ from sphinx.environment import BuildEnvironment
 
 from scholarly_edition import ids
 from scholarly_edition.apparatus import placing
+from scholarly_edition.apparatus.anchors import MarkAt, NoteAt
 from scholarly_edition.apparatus.copytext import CopyText, CopyTextError
 from scholarly_edition.apparatus.domain import apparatus
 from scholarly_edition.apparatus.markup import DefinitionDirective, ListingDirective
@@ -107,8 +108,8 @@ def place(env: BuildEnvironment) -> list[Finding]:
     problems: list[Finding] = []
     for docname in placing.doc_order(env, set(domain.marks) | with_notes):
         for anchor in placing.anchors_in(env, docname):
-            if isinstance(anchor, placing.MarkAt):
-                if anchor.node["series"] != TEXTUAL.name:
+            if isinstance(anchor, MarkAt):
+                if anchor.series != TEXTUAL.name:
                     continue
                 entry, problem = placing.mark_entry(TEXTUAL.name, docname, anchor, definitions)
                 if problem:
@@ -126,7 +127,7 @@ def place(env: BuildEnvironment) -> list[Finding]:
                     definition,
                     note=anchor.number,
                 )
-            where = anchor.source if isinstance(anchor, placing.NoteAt) else None
+            where = anchor.source if isinstance(anchor, NoteAt) else None
             problems += _readings(entry, copy, where)
             entries.append(entry)
     for number, definition in by_note.items():

@@ -53,7 +53,8 @@ class CitingDomain(StateDomain):
     name = "edition-citing"
     label = "Citing the essay"
     per_document = ("cite_docs",)
-    results: ClassVar[dict[str, Any]] = {"citing": None, "exports": None}
+    results: ClassVar[dict[str, Any]] = {"citing": None, "exports": None, "inputs": None, "exports_from": None}
+    """The record as formatted and the exports as made, each with what it was made from."""
 
     @property
     def cite_docs(self) -> set[str]:

@@ -24,19 +24,27 @@ def check(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Validate the exports as soon as their data exists, before any page is written.
 
     Whatever the builder: one reading serves every format, and an export that
-    would not be valid stops them all.
+    would not be valid stops them all. Made again only when what they are
+    made from changed: an incremental build that changed no work and not the
+    record keeps them as they are.
     """
     domain = citing_domain(env)
-    domain.data["exports"] = None
-    if domain.citing is not None:
-        try:
-            citing = domain.citing
-            works = list(bib_entries(env).items())
-            domain.data["exports"] = prepare(csl_items(env), citing.items, [*citing.records.items(), *works])
-        except ExportError as exc:
-            for finding in exc.findings:  # its location is the export file, which has no line in the sources
-                report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)
-            stop(Problem.EXPORT, "an export above would not be valid")
+    if domain.citing is None:
+        domain.data["exports"] = domain.data["exports_from"] = None
+        return []
+    citing = domain.citing
+    works = list(bib_entries(env).items())
+    made_from = (csl_items(env), citing, works)
+    if domain.data["exports"] is not None and domain.data["exports_from"] == made_from:
+        return []
+    domain.data["exports"] = domain.data["exports_from"] = None
+    try:
+        domain.data["exports"] = prepare(csl_items(env), citing.items, [*citing.records.items(), *works])
+    except ExportError as exc:
+        for finding in exc.findings:  # its location is the export file, which has no line in the sources
+            report(Problem.EXPORT, f"{finding.location}: {finding.message}", location=None)
+        stop(Problem.EXPORT, "an export above would not be valid")
+    domain.data["exports_from"] = made_from
     return []
 
 

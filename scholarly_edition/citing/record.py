@@ -111,7 +111,11 @@ def _run_style(
 
 
 def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Build the record and format it in every style, once per build."""
+    """Build the record and format it in every style, once per build (again only if what goes in changed).
+
+    Returns the pages that show it (the essay's paragraph controls, the
+    cite page), when it changed.
+    """
     config = app.config
     edition = settings(config)
     domain = citing_domain(env)
@@ -121,6 +125,10 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
     meta = metadata(config, edition)
     uri = html_uri(config, edition.essay_doc)
     essay_url = hosting.absolute(config, uri)
+    count = text_domain(env).paragraph_count(edition.essay_doc)
+    inputs = (meta, uri, essay_url, csl_items(env), count, list(edition.cite_styles), edition.citation_lang)
+    if domain.citing is not None and domain.data.get("inputs") == inputs:
+        return []  # formatted from the same record, works and paragraphs: nothing to do, no page to write
     original = essay_record.original_date(csl_items(env), meta.original_month_day)
     records = essay_record.entries(meta, original, essay_url)
     try:
@@ -129,7 +137,6 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
     except (BibTeXToCSLError, bibtex_export.BibTeXExportError) as exc:
         raise EditionError(Problem.CONFIG, f"conf.py: the edition's record: {exc}") from None
     edition_item = items[0]
-    count = text_domain(env).paragraph_count(edition.essay_doc)
     example = min(EXAMPLE_PARAGRAPH, count)
     paragraph_items = []
     for number in range(1, count + 1):
@@ -156,6 +163,7 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
             for index, (slug, label, style) in enumerate(styles)
         ]
         formatted = [f.result() for f in futures]
+    previous = domain.citing
     domain.data["citing"] = Citing(
         key=meta.key,
         title=meta.title,
@@ -175,6 +183,9 @@ def compute(app: Sphinx, env: BuildEnvironment) -> list[str]:
             note=essay_record.inference_note(meta, original),
         ),
     )
+    domain.data["inputs"] = inputs
+    if domain.citing == previous:
+        return []  # as the pages last written show it: an incremental build need not write them again
     return [doc for doc in env.found_docs if doc == edition.essay_doc or doc in domain.cite_docs]
 
 

@@ -50,7 +50,9 @@ def trim(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
         dropped.add(SEARCH_WORDS_LOADER)
     for key in ("css_files", "script_files"):
         if key in context:
-            context[key][:] = [a for a in context[key] if _basename(a) not in dropped]
+            # a new list, not the builder's own trimmed in place: a live preview builds again
+            # in the same process, and its next build would start without them
+            context[key] = [a for a in context[key] if _basename(a) not in dropped]
 
 
 def add_loader(app: Sphinx) -> None:
@@ -60,4 +62,5 @@ def add_loader(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", add_loader)
-    app.connect("html-page-context", trim)
+    # late, after any handler that adds an asset to the page, and before the bundling (990)
+    app.connect("html-page-context", trim, priority=980)

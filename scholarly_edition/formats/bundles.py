@@ -98,7 +98,8 @@ def bundle_page(app: Sphinx, pagename: str, templatename: str, context: dict[str
             flush()
             result.append(asset)
     flush()
-    context["css_files"][:] = result
+    # a new list: the context's is the builder's own, which a live preview's next build starts from
+    context["css_files"] = result
 
 
 def setup(app: Sphinx) -> None:

@@ -11,10 +11,11 @@ into every page, because a ``<meta>`` can carry it wherever the site is hosted.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
+if TYPE_CHECKING:  # the preview's server reads the policy without loading Sphinx
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 CONTENT_SECURITY_POLICY: dict[str, str] = {
     "default-src": "'none'",
