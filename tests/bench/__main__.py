@@ -30,6 +30,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from scholarly_edition.build import timeline
+from scholarly_edition.build.latexformat import CACHE_ENV, OFF
+from scholarly_edition.build.timeline import TIMELINE_ENV
+
 from . import browser, lighthouse, measure, peer, project, report, synthetic
 
 HERE = Path(__file__).parent
@@ -124,8 +128,9 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> tuple[dict[
     pandoc = _pandoc()
     fonts = [source.settings.fonts["mainfont"]] if "mainfont" in source.settings.fonts else []
     out: dict[str, Any] = {}
+    uncached = {**env, CACHE_ENV: OFF}
     for name, formats in [*((f, (f,)) for f in FORMATS), ("all", ())]:
-        for mode in ("first", "rebuild"):
+        for mode in ("first", "rebuild", *(["first without the kept cache"] if name == "all" else [])):
             _step(f"clean build: {name}, {mode}" + (" (in turn with the peer)" if mode == "first" else ""))
             kept = Path(tempfile.mkdtemp(dir=tmp, prefix="kept-")) / "_build"
 
@@ -133,10 +138,11 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> tuple[dict[
                 sample: bool, formats: tuple[str, ...] = formats, mode: str = mode, kept: Path = kept
             ) -> measure.Run:
                 dest = kept if mode == "rebuild" else Path(tempfile.mkdtemp(dir=tmp, prefix="build-")) / "_build"
+                chosen = uncached if mode.startswith("first without") else env
                 try:
-                    return measure.run(project.build_command(snap, dest, *formats), env=env, sample_tree=sample)
+                    return measure.run(project.build_command(snap, dest, *formats), env=chosen, sample_tree=sample)
                 finally:
-                    if mode == "first":
+                    if mode != "rebuild":
                         shutil.rmtree(dest.parent, ignore_errors=True)
 
             def peer_once(sample: bool, formats: tuple[str, ...] = formats or FORMATS) -> measure.Run:
@@ -149,7 +155,7 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> tuple[dict[
                 finally:
                     shutil.rmtree(dest, ignore_errors=True)
 
-            if mode == "first":
+            if mode != "rebuild":
                 pair = measure.alternate(
                     once, peer_once, runs=args.runs, warmup=args.warmup, tree_runs=args.memory_runs
                 )
@@ -162,7 +168,19 @@ def bench_builds(snap: Path, tmp: Path, args: argparse.Namespace) -> tuple[dict[
                 found = measure.repeat(once, runs=args.runs, warmup=max(args.warmup, 1), tree_runs=args.memory_runs)
                 out[f"{name}/{mode}"] = _summaries(found)
             shutil.rmtree(kept.parent, ignore_errors=True)
+    out["timeline"] = build_timeline(snap, tmp, env)
     return out, peer_description(source, args.peer_jobs)
+
+
+def build_timeline(snap: Path, tmp: Path, env: dict[str, str]) -> list[list[Any]]:
+    """Where a first build's time goes: its moments (``SCHOLARLY_EDITION_TIMELINE``), in seconds from its start."""
+    _step("a first build's timeline")
+    dest = Path(tempfile.mkdtemp(dir=tmp, prefix="timeline-"))
+    log = dest / "timeline.txt"
+    measure.run(project.build_command(snap, dest / "_build"), env={**env, TIMELINE_ENV: str(log)})
+    moments = [[round(seconds, 2), moment] for seconds, moment in timeline.read(log)]
+    shutil.rmtree(dest, ignore_errors=True)
+    return moments
 
 
 def peer_description(source: peer.Source, jobs: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ TARGETS = {
     "all_seconds": 4.0,
     "peer_ratio": 0.35,
     "memory_mb": 250.0,
-    "preview_seconds": 1.0,
+    "preview_seconds": 0.3,
     "page_gzip_kb": 40.0,
     "page_requests": 12,
     "lighthouse": 100,
@@ -52,6 +52,8 @@ def table(results: dict[str, Any]) -> str:
     builds = results.get("builds")
     if builds:
         for key, found in builds.items():
+            if "/" not in key:  # the timeline, printed after the table
+                continue
             name, _, mode = key.partition("/")
             label = f"{'all three + exports' if name == 'all' else name}, {mode or 'first'}"
             is_all = name == "all"
@@ -94,9 +96,9 @@ def table(results: dict[str, Any]) -> str:
     if preview:
         rows.append(
             (
-                "one-paragraph edit to HTML",
+                "one-paragraph edit, save to the page drawn again (nox -s serve)",
                 _range(preview["seconds"], _sec),
-                "≤ 1 s",
+                f"≤ {TARGETS['preview_seconds']} s",
                 _ok(preview["seconds"]["median"] <= TARGETS["preview_seconds"]),
             )
         )
@@ -189,6 +191,11 @@ def table(results: dict[str, Any]) -> str:
             f"peer: {peer['tool']}, {peer['schedule']}; PDF with {peer['pdf_engine']} in {_fonts(peer['pdf_fonts'])}; "
             f"{peer['footnotes']} footnotes, checked {peer['checked'].removeprefix('after ')}"
         )
+    moments = (builds or {}).get("timeline")
+    if moments:
+        lines.append("")
+        lines.append("a first build's timeline (seconds from its start):")
+        lines.extend(f"  {seconds:6.2f}  {moment}" for seconds, moment in moments)
     return "\n".join(lines)
 
 
