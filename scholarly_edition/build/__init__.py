@@ -14,10 +14,12 @@ stop changing, as it would from scratch (:mod:`.passes`). The preamble's
 precompiled LaTeX format is kept outside ``_build/`` (:mod:`.latexformat`).
 None of them changes a published byte.
 
-The modules: ``project`` (what is built), ``run`` (the build's processes), ``writers``
-(one reading, every format), ``latex`` (LaTeX's passes and their time limit),
-``passes`` (how many), ``latexformat`` (the precompiled preamble), ``publish`` (the destination, its lock and
-the atomic swap), ``children`` and ``guard`` (no process left behind),
+The modules: ``project`` (what is built), ``run`` (the build's processes),
+``writers`` (one reading, every format), ``latex`` (LaTeX's passes and
+their time limit), ``passes`` (how many), ``steps`` (the PDF's commands
+under one time limit), ``latexformat`` (the precompiled preamble),
+``timeline`` (when each step ran), ``publish`` (the destination, its lock
+and the atomic swap), ``children`` and ``guard`` (no process left behind),
 ``checkpoints`` (the moments the fault tests stop a build at), ``errors``;
 ``__main__`` is the command line.
 """

@@ -15,23 +15,18 @@ folder is kept for reading at that line (:attr:`Latex.kept`).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
 import shutil
-import subprocess
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from scholarly_edition.build import passes
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latexformat import Formats
-from scholarly_edition.build.timeline import mark
+from scholarly_edition.build.steps import GATE, IndexGate, Run, Steps, texts, waits_at_gate
 
 LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "lof", "lot")
 """What a pass reads back from an earlier run: with them one pass may do, without them two."""
@@ -61,12 +56,6 @@ class Latex:
     srcdir: Path
     formats: Path | None = None
     """The cache kept between builds (the preamble's formats, the CSL results), or None when it is off."""
-
-
-class Run(NamedTuple):
-    returncode: int
-    output: bytes
-    timed_out: bool
 
 
 def timeout_from_env(value: str | None) -> float:
@@ -122,56 +111,12 @@ def _index_style(latex_dir: Path, options: str) -> str:
     return ""
 
 
-class _Steps:
-    """The commands of one PDF, each in its own process group, all within one time limit."""
-
-    def __init__(self, latex_dir: Path, env: dict[str, str], children: Children, timeout: float) -> None:
-        self.latex_dir = latex_dir
-        self.env = env
-        self.children = children
-        self.deadline = time.monotonic() + timeout
-        self.output: list[bytes] = []
-
-    def run(self, cmd: list[str]) -> Run:
-        mark(f"{cmd[0]} started", self.env)
-        try:
-            return self._run(cmd)
-        finally:
-            mark(f"{cmd[0]} ended", self.env)
-
-    def _run(self, cmd: list[str]) -> Run:
-        """Run ``cmd``; past the time limit, kill it and all it started.
-
-        Its input is /dev/null: TeX that stops to ask the terminal gets an
-        end of file and gives up at once.
-        """
-        proc = self.children.start(
-            cmd,
-            cwd=self.latex_dir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            output, _ = proc.communicate(timeout=max(self.deadline - time.monotonic(), 0.001))
-        except subprocess.TimeoutExpired:
-            self.children.reap(proc)  # kills the group
-            output, _ = proc.communicate()
-            self.output.append(output)
-            return Run(proc.returncode, b"".join(self.output), timed_out=True)
-        finally:
-            self.children.reap(proc)
-        self.output.append(output)
-        return Run(proc.returncode, b"".join(self.output), timed_out=False)
-
-
 def typeset(
     latex_dir: Path, env: dict[str, str], stem: str, children: Children, timeout: float, formats: Formats | None = None
 ) -> Run:
     """xelatex as often as the files it reads back need (:mod:`~scholarly_edition.build.passes`), then the PDF."""
     options = latex_env(latex_dir).get("XINDYOPTS", "")
-    steps = _Steps(latex_dir, env, children, timeout)
+    steps = Steps(latex_dir, env, children, timeout)
     ind, idx, tex = (latex_dir / f"{stem}.{ext}" for ext in ("ind", "idx", "tex"))
     indexed = passes.digest(idx) if ind.is_file() else None  # a carried index and the entries it was made from
     if not ind.is_file():
@@ -179,7 +124,7 @@ def typeset(
         if empty is not None:
             ind.write_text(empty, "utf-8")
     page_count_read: bool | None = None
-    indexing: _IndexGate | None = None
+    indexing: IndexGate | None = None
     for _ in range(passes.MAX_PASSES):
         before = passes.read_back(latex_dir, stem)
         fmt = formats.ready() if formats else None
@@ -202,14 +147,14 @@ def typeset(
             indexed = passes.digest(idx)
             if not (idx.is_file() and idx.stat().st_size):
                 ind.write_text("", "utf-8")  # as Sphinx's latexmkrc does: xindy fails on an empty index
-            elif _without_index(before) == _without_index(after) or not _waits_at_gate(latex_dir, stem):
+            elif _without_index(before) == _without_index(after) or not waits_at_gate(latex_dir, stem):
                 # only the index can call for another pass, or the next pass would not wait for it
                 made = steps.run(xindy_command(stem, options))
                 if made.returncode or made.timed_out:
                     return made
             else:
                 # another pass is due in any case: it sets everything before the index while xindy works
-                indexing = _IndexGate(steps, latex_dir / f"{stem}.{GATE}", xindy_command(stem, options))
+                indexing = IndexGate(steps, latex_dir / f"{stem}.{GATE}", xindy_command(stem, options))
                 continue
             after = passes.read_back(latex_dir, stem)
         if before == after:
@@ -218,7 +163,7 @@ def typeset(
             if page_count_read is None:  # read the inputs only when the answer matters
                 recorded = passes.recorded_inputs(latex_dir / f"{stem}.fls")
                 inputs = [tex, *recorded, *(formats.inputs() if formats else [])]
-                page_count_read = passes.reads_page_count(_texts(inputs))
+                page_count_read = passes.reads_page_count(texts(inputs))
             if not page_count_read:
                 break
     if indexing is not None:
@@ -228,78 +173,8 @@ def typeset(
     return steps.run(["xdvipdfmx", "-E", "-o", f"{stem}.pdf", f"{stem}.xdv"])
 
 
-def _waits_at_gate(latex_dir: Path, stem: str) -> bool:
-    """Whether the document, or a package beside it, opens the gate before its index (as ``editiondesign.sty`` does).
-
-    The packages beside it, not only those the pass recorded: a pass from the
-    preamble's format reads none of the packages the format holds.
-    """
-    local = [latex_dir / f"{stem}.tex", *sorted(latex_dir.glob("*.sty")), *sorted(latex_dir.glob("*.cls"))]
-    return any(GATE in text for text in _texts(local))
-
-
 def _without_index(files: dict[str, bytes]) -> dict[str, bytes]:
     return {ext: text for ext, text in files.items() if ext != "ind"}
-
-
-GATE = "ind-gate"
-"""The named pipe beside the document that the next pass opens before it reads the index (editiondesign.sty)."""
-
-
-class _IndexGate:
-    """xindy making the index while the next pass runs; that pass waits at the gate only if it gets there first."""
-
-    def __init__(self, steps: _Steps, gate: Path, cmd: list[str]) -> None:
-        self._steps = steps
-        self._gate = gate
-        gate.unlink(missing_ok=True)
-        os.mkfifo(gate)
-        self._proc = steps.children.start(
-            cmd, cwd=steps.latex_dir, env=steps.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self._made: Run | None = None
-        self._thread = threading.Thread(target=self._open_when_made, name="index-gate", daemon=True)
-        self._thread.start()
-
-    def _open_when_made(self) -> None:
-        mark("xindy started", self._steps.env)
-        try:
-            output, _ = self._proc.communicate(timeout=max(self._steps.deadline - time.monotonic(), 0.001))
-            self._made = Run(self._proc.returncode, output, timed_out=False)
-        except subprocess.TimeoutExpired:
-            self._steps.children.reap(self._proc)
-            output, _ = self._proc.communicate()
-            self._made = Run(self._proc.returncode, output, timed_out=True)
-        finally:
-            self._steps.children.reap(self._proc)
-            mark("xindy ended", self._steps.env)
-        with contextlib.suppress(OSError):
-            os.close(os.open(self._gate, os.O_WRONLY))  # waits for the pass to open the gate: then it reads on
-
-    def close(self) -> Run:
-        """xindy's run; the gate is gone (a pass that ended before it got there never opened it)."""
-        with contextlib.suppress(OSError):
-            releasing = os.open(self._gate, os.O_RDONLY | os.O_NONBLOCK)  # lets a writer still waiting go
-            self._thread.join()
-            os.close(releasing)
-        self._thread.join()
-        self._gate.unlink(missing_ok=True)
-        assert self._made is not None
-        self._steps.output.append(self._made.output)
-        return Run(self._made.returncode, b"".join(self._steps.output), self._made.timed_out)
-
-
-def _texts(paths: list[Path]) -> list[str]:
-    texts = []
-    for path in dict.fromkeys(paths):
-        if not path.is_file():  # a named pipe (the index gate) is no text to read
-            continue
-        try:
-            texts.append(path.read_text("utf-8", errors="replace"))
-        except OSError:
-            continue
-    return texts
 
 
 def make_pdf(
