@@ -11,7 +11,8 @@ its button.
 
 Sphinx's scripts for marking the words a search found (its options, doctools
 and sphinx_highlight, about 4 kB gzipped) serve only a visit from a search
-result; the search page keeps them, and every other page has instead a small
+result and the copy button (which reads Sphinx's options); the search page
+and the pages with code keep them, and every other page has instead a small
 script that loads them when the address asks for highlighting
 (``edition-search-words.js``).
 """
@@ -40,14 +41,15 @@ def _basename(asset: Any) -> str:
 
 
 def trim(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Drop the code-only assets from a page that has no code block, the search-word scripts from all but search."""
+    """Drop the code-only assets from a page without code, and the search-word scripts where nothing needs them."""
     if app.builder.format != "html":
         return
-    dropped = set() if CODE_MARKER in context.get("body", "") else set(CODE_ASSETS)
-    if pagename != SEARCH_PAGE:
-        dropped |= SEARCH_WORDS_ASSETS
-    else:
+    has_code = CODE_MARKER in context.get("body", "")
+    dropped = set() if has_code else set(CODE_ASSETS)
+    if has_code or pagename == SEARCH_PAGE:  # the copy button reads Sphinx's options too
         dropped.add(SEARCH_WORDS_LOADER)
+    else:
+        dropped |= SEARCH_WORDS_ASSETS
     for key in ("css_files", "script_files"):
         if key in context:
             # a new list, not the builder's own trimmed in place: a live preview builds again
