@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from browsing import Site, open_context
-from previewing import Preview, copy_project, wait
+from previewing import TIMEOUT, Preview, copy_project, wait
 
 from scholarly_edition.formats.security import headers
 from scholarly_edition.preview import publishing, serving, watching
@@ -117,6 +117,10 @@ def test_a_change_to_conf_py_restarts_the_builder(preview: Preview, essay: str) 
         preview.until_page_has("essay.html", "Words after a restart.")
     finally:
         conf.write_text(text, "utf-8")
+    # and again once conf.py is as it was: the next test starts with that builder's first build done
+    wait("the builder to start again", lambda: preview.console().count("the builder starts again") >= 2 or None)
+    preview.save(appended(essay, " Words after the second restart."))
+    preview.until_page_has("essay.html", "Words after the second restart.")
 
 
 @pytest.mark.slow
@@ -125,6 +129,7 @@ def test_the_page_in_the_browser_follows_the_edits(preview: Preview, essay: str,
     context, visit = open_context(chromium, site)
     try:
         page = context.new_page()
+        page.set_default_timeout(TIMEOUT * 1000)  # a busy machine's builds; no time is measured here
         page.goto(preview.url + "essay.html")
         page.wait_for_function("() => window.previewLoaded")
         page.evaluate("() => { window.stayed = true; }")  # gone if the page loads again
