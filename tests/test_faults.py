@@ -48,6 +48,7 @@ from faults import (
 from scholarly_edition.build import BuildFailed, latex, publish
 from scholarly_edition.build.checkpoints import FAULT_ENV, MOMENTS
 from scholarly_edition.build.children import Children
+from scholarly_edition.build.latexformat import CACHE_ENV, OFF
 
 _TALLY = {"tried": 0, "whole": 0, "left running": 0}
 PUBLISHED_BY = MOMENTS.index("switched")
@@ -374,10 +375,10 @@ def test_a_partial_build_keeps_the_other_formats(edition, tmp_path: Path) -> Non
     ],
 )
 def test_no_process_of_a_killed_build_runs_on(running: str, signum: int, tmp_path: Path) -> None:
-    """The writers' process, pandoc (which only a build without the CSL cache runs) and xelatex."""
+    """The writers' process, pandoc (which only a build without the CSL caches runs) and xelatex."""
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=NOT_COPIED)
-    build = Build([], cwd=project)
+    build = Build([], cwd=project, env={CACHE_ENV: OFF})  # no kept results: pandoc runs
     wait_for_process(build, running)
     build.signal(signum)
     build.finish()
