@@ -75,7 +75,10 @@ class _CiteRole(SphinxRole):
     def parse(self) -> NoteCite | None:
         match = _NOTE.match(self.text.strip())
         source, line = self.get_source_info()
-        keys = {key.casefold(): key for key in bib_entries(self.env)}  # pybtex's dict ignores case; a key does not
+        keys = self.env.temp_data.get("edition_cite_keys")  # once per document read, not once per note
+        if keys is None:
+            # pybtex's dict ignores case; a key does not
+            keys = self.env.temp_data["edition_cite_keys"] = {key.casefold(): key for key in bib_entries(self.env)}
         essay = settings(self.config).essay_doc
         if not match:
             message = f"malformed citation {self.text!r}: expected `key` or `key, p. N` (N: pages, ranges, lists)"
