@@ -54,7 +54,7 @@ class Latex:
     timeout: float
     kept: Path
     srcdir: Path
-    formats: Path | None = None
+    cache: Path | None = None
     """The cache kept between builds (the preamble's formats, the CSL results), or None when it is off."""
 
 
@@ -182,7 +182,7 @@ def make_pdf(
 ) -> tuple[str, str | None]:
     """LaTeX on the PDF's sources: (what to show of its log, its failure in one line, or None)."""
     carried = carry_latex_auxiliaries(previous, latex_dir, stem)
-    formats = Formats(latex.formats, latex_dir, stem, env, children) if latex.formats else None
+    formats = Formats(latex.cache, latex_dir, stem, env, children) if latex.cache else None
     if formats:
         formats.start()
     run = typeset(latex_dir, env, stem, children, latex.timeout, formats)

@@ -40,7 +40,7 @@ LOCAL_SUFFIXES = (".sty", ".cls", ".cfg", ".def", ".clo", ".fd", ".ldf", ".tex")
 
 
 def cache_root(env: dict[str, str]) -> Path | None:
-    """Where formats are kept, or None when the cache is off."""
+    """Where a build keeps what it may reuse (the formats, the CSL results), or None when that is off."""
     chosen = env.get(CACHE_ENV, "")
     if chosen == OFF:
         return None

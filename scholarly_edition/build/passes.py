@@ -50,11 +50,6 @@ def only_page_count_differs(before: dict[str, bytes], after: dict[str, bytes]) -
     )
 
 
-def settled(before: dict[str, bytes], after: dict[str, bytes], *, page_count_read: bool) -> bool:
-    """Whether a pass that read ``before`` and left ``after`` has nothing new for another pass."""
-    return before == after or (not page_count_read and only_page_count_differs(before, after))
-
-
 def reads_page_count(texts: Iterable[str]) -> bool:
     """Whether any of these inputs may read the page count an earlier pass left."""
     return any(name in text for text in texts for name in PAGE_COUNT_READERS)

@@ -101,8 +101,8 @@ def run_all(
     mark("build started", env)
     _carry_cache(previous, work)
     env = {**env, CACHE_ENV: str(work / CITEPROC_CACHE)}
-    if latex.formats is not None:  # the cache kept between builds is on
-        env[STORE_ENV] = str(latex.formats / CITEPROC_STORE)
+    if latex.cache is not None:  # the cache kept between builds is on
+        env[STORE_ENV] = str(latex.cache / CITEPROC_STORE)
     ordered = sorted(formats, key=lambda f: f != "pdf")  # the PDF's builder first: its LaTeX takes longest
     proc = children.start(
         writers_command(project, ordered, work),

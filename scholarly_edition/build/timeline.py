@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 TIMELINE_ENV = "SCHOLARLY_EDITION_TIMELINE"
 
 
-def mark(moment: str, env: dict[str, str] | os._Environ[str] | None = None) -> None:
+def mark(moment: str, env: Mapping[str, str] | None = None) -> None:
     """Note that ``moment`` is now, if the build is asked to keep its timeline."""
     target = (env if env is not None else os.environ).get(TIMELINE_ENV)
     if not target:

@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from scholarly_edition.bibliography.citeproc import Cite
+
 FORMATS = ("html", "epub", "pdf")
 LONGEST_FIRST = ("pdf", "epub", "html")
 """The order jobs start in: the PDF, some ten times the others, first, as our build starts it."""
@@ -76,15 +78,8 @@ class PeerFailed(RuntimeError):
     """The peer's output is missing or incomplete: a broken peer must not give a flattering ratio."""
 
 
-@dataclass(frozen=True)
-class Citation:
-    """A work cited at one place, with the locator the essay gives (``p. 4``), if any."""
-
-    key: str
-    locator: str = ""
-
-    def pandoc(self) -> str:
-        return f"[@{self.key}, {self.locator}]" if self.locator else f"[@{self.key}]"
+Citation = Cite
+"""A work cited at one place, with the locator the essay gives (``p. 4``): the edition's own citation record."""
 
 
 @dataclass
@@ -153,7 +148,7 @@ class _Converter:
                 cite = Citation(parsed["key"], " ".join((parsed["locator"] or "").split()))
                 self.conversion.notes.append(cite)
                 self.conversion.footnotes.append(cite.key)
-                return f"^[{cite.pandoc()}]"
+                return f"^[{cite.markdown()}]"
             if name == "cite-inline":
                 key = content.strip()
                 if not key or any(c.isspace() or c in ",;" for c in key):
