@@ -169,7 +169,7 @@ def lint(session: nox.Session) -> None:
     """ruff (lint and format check) and mypy over the extension and the tests' helpers."""
     install_groups(session, "lint")
     session.run("ruff", "check", PACKAGE, "tests", "noxfile.py", "conf.py")
-    session.run("ruff", "format", "--check", PACKAGE)
+    session.run("ruff", "format", "--check", PACKAGE, "tests", "noxfile.py", "conf.py")
     session.run("mypy")
 
 

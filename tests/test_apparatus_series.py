@@ -41,7 +41,9 @@ def _check_pages(essay: bytes, notes: bytes, commentary: bytes, suffix: str) -> 
     markers = text.xpath(f"//a[{_has('tn-marker')}]")
     assert markers and all(re.fullmatch(r"Textual note T\d+", m.get("aria-label")) for m in markers)
     # the author's notes keep their plain numbers
-    assert [(r.get("data-mark") or r.text_content()).strip("[] ") for r in text.xpath(f"//a[{_has('footnote-reference')}]")][:3] == [
+    assert [
+        (r.get("data-mark") or r.text_content()).strip("[] ") for r in text.xpath(f"//a[{_has('footnote-reference')}]")
+    ][:3] == [
         "1",
         "2",
         "3",

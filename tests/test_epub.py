@@ -30,14 +30,21 @@ from scholarly_edition.formats.epub import STYLESHEET, unused_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ACE = ROOT / "node_modules" / "@daisy" / "ace-cli" / "bin" / "ace.js"
-NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml", "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "x": "http://www.w3.org/1999/xhtml",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 SPHINX_LEFTOVERS = {"copy-button.svg", "plus.png", "minus.png", "file.png", "pygments.css", "copybutton.css"}
 
 
 def _conf_settings() -> EditionConfig:
     return EditionConfig.from_values(
-        {name: conf_values.get(name) for name in ("edition_title", "edition_subtitle", "edition_author", "edition_statement", "edition_date")}
+        {
+            name: conf_values.get(name)
+            for name in ("edition_title", "edition_subtitle", "edition_author", "edition_statement", "edition_date")
+        }
     )
 
 
@@ -124,9 +131,16 @@ def test_the_index_is_in_the_contents_and_the_landmarks(book) -> None:
     assert toc.get("role") == "doc-toc"
     last = toc.xpath("./x:ol/x:li[last()]/x:a", namespaces=NS)[0]
     assert (last.get("href"), last.text) == ("genindex.xhtml", "Index")
-    (landmarks,) = nav.xpath("//x:nav[@epub:type='landmarks']", namespaces={**NS, "epub": "http://www.idpf.org/2007/ops"})
+    (landmarks,) = nav.xpath(
+        "//x:nav[@epub:type='landmarks']", namespaces={**NS, "epub": "http://www.idpf.org/2007/ops"}
+    )
     marks = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iter("{*}a")}
-    assert marks == {"cover": "epub-cover.xhtml", "toc": "index.xhtml", "bodymatter": "essay.xhtml", "index": "genindex.xhtml"}
+    assert marks == {
+        "cover": "epub-cover.xhtml",
+        "toc": "index.xhtml",
+        "bodymatter": "essay.xhtml",
+        "index": "genindex.xhtml",
+    }
     ncx = etree.fromstring(book["toc.ncx"])
     assert ncx.xpath("/ncx:ncx/ncx:navMap/ncx:navPoint[last()]/ncx:content/@src", namespaces=NS) == ["genindex.xhtml"]
     # the one epub:type outside the landmarks that has an ARIA role carries it
@@ -207,7 +221,9 @@ def test_the_metadata_follows_what_the_book_holds() -> None:
     assert ("schema:accessMode", "visual") not in pairs and ("schema:accessibilityFeature", "index") not in pairs
     assert not any(name in {"dcterms:conformsTo", "a11y:certifiedBy"} for name, _ in pairs)
     assert ("schema:accessibilityHazard", "unknown") in pairs  # a script could flash or sound
-    claimed = epubaccess.properties(epubaccess.Book(1, 0, True, True, True, False, 2), "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", "us")
+    claimed = epubaccess.properties(
+        epubaccess.Book(1, 0, True, True, True, False, 2), "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", "us"
+    )
     assert ("schema:accessibilityFeature", "alternativeText") not in claimed  # an image without alt
     assert ("schema:accessModeSufficient", "textual") not in claimed
     assert ("a11y:certifiedBy", "us") in claimed and ("schema:accessibilityFeature", "index") in claimed
@@ -233,7 +249,9 @@ def claim_problems(pages: dict[str, etree._Element]) -> list[str]:
     for name, root in pages.items():
         for element in root.iter("{*}*"):
             own = (element.text or "") + "".join(child.tail or "" for child in element)
-            if _CYRILLIC.search(own) and not any(e.get("lang", "").startswith("ru") for e in [element, *element.iterancestors()]):
+            if _CYRILLIC.search(own) and not any(
+                e.get("lang", "").startswith("ru") for e in [element, *element.iterancestors()]
+            ):
                 problems.append(f"{name}: Russian without lang: {_CYRILLIC.search(own)[0]!r}")
         for rubric in root.xpath("//x:p[contains(concat(' ', @class, ' '), ' rubric ')]", namespaces=NS):
             problems.append(f"{name}: a heading set as a paragraph: {''.join(rubric.itertext())!r}")
@@ -394,7 +412,8 @@ def test_figures_keep_their_frames_without_the_webs_variables(page_at) -> None:
 def test_the_cover_and_the_contents_render(page_at) -> None:
     cover = page_at("epub-cover.xhtml", width=600, height=900)
     image = cover.eval_on_selector(
-        "img", "i => ({w: i.naturalWidth, h: i.getBoundingClientRect().height, bottom: i.getBoundingClientRect().bottom})"
+        "img",
+        "i => ({w: i.naturalWidth, h: i.getBoundingClientRect().height, bottom: i.getBoundingClientRect().bottom})",
     )
     assert image["w"] == epubcover.WIDTH and 0 < image["bottom"] <= 900, image
     nav = page_at("nav.xhtml")

@@ -147,9 +147,7 @@ def test_a_title_the_author_quotes_is_not_set_in_italics(edition) -> None:
                 if any(note_facts.norm(fact.given) in em for em in ems):
                     italic[number] = fact.given
     assert sorted(italic) == sorted(ITALICISED_WHERE_QUOTED)
-    recorded = " ".join(
-        lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes()).text_content().split()
-    )
+    recorded = " ".join(lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes()).text_content().split())
     assert all(words in recorded for words in ITALICISED_WHERE_QUOTED.values())
 
 
@@ -169,9 +167,7 @@ def _pdf_notes(pdf: Path) -> dict[int, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
-    starts = sorted(
-        (reader.get_destination_page_number(i), i.title) for i in reader.outline if not isinstance(i, list)
-    )
+    starts = sorted((reader.get_destination_page_number(i), i.title) for i in reader.outline if not isinstance(i, list))
     first = next(page for page, title in starts if title.startswith("The Radicalisation Enigma"))
     last = next((page for page, _ in starts if page > first), len(reader.pages) - 1)
     chunks: list[tuple[float, str]] = []
@@ -242,9 +238,7 @@ def test_the_style_carries_its_licence_and_attribution() -> None:
 
 def test_the_textual_notes_say_what_the_edition_prints(edition) -> None:
     """No textual note still says that the style leaves out what it now prints."""
-    text = " ".join(
-        lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes()).text_content().split()
-    )
+    text = " ".join(lxml_html.fromstring((edition.html / "textual-notes.html").read_bytes()).text_content().split())
     assert "prints an access date only beside an address" not in text
     assert "prints the year alone" not in text
     assert "prints no places of publication" not in text

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from scholarly_edition.build.writers import wants_colour
 
 CONF = 'project = "T"\nauthor = "A"\ncopyright = "2026, A"\nversion = "1"\nextensions = ["myst_parser"]\nroot_doc = "index"\n'
 INDEX = (
@@ -14,11 +19,11 @@ INDEX = (
 OTHER = "# Other\n\nMore text, with a [link to the title](index.md).\n"
 
 
-def _writers(root: Path, *formats: str) -> subprocess.CompletedProcess[str]:
+def _writers(root: Path, *formats: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "scholarly_edition.build.writers", *formats,
          "--conf-dir", str(root), "--source-dir", str(root), "--work", str(root / "out")],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True, text=True, timeout=300, check=False, env=env,
     )  # fmt: skip
 
 
@@ -48,10 +53,26 @@ def test_the_sources_are_read_once_and_every_format_written(tmp_path: Path) -> N
 def test_warnings_are_plain_text_in_a_pipe(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / "other.md").write_text(OTHER + "\n[a broken link](nowhere.md)\n", "utf-8")
-    done = _writers(root, "html")
+    ci = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "FORCE_COLOUR", "NO_COLOR", "NO_COLOUR"}}
+    done = _writers(root, "html", env=ci | {"CI": "true", "TERM": "xterm-256color"})  # sphinx-build colours here
     assert done.returncode == 1
     assert "nowhere" in done.stderr
     assert "\x1b[" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "tty", "colour"),
+    [
+        ({"TERM": "xterm"}, True, True),
+        ({"TERM": "xterm", "CI": "true"}, False, False),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "xterm", "NO_COLOR": ""}, True, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({}, True, False),
+    ],
+)
+def test_colour_only_on_a_terminal_or_when_asked(environ: dict[str, str], tty: bool, colour: bool) -> None:
+    assert wants_colour(environ, tty=tty) is colour
 
 
 def test_a_reading_that_fails_writes_no_format(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,14 +138,27 @@ def report(fmt: str, status: int) -> None:
     sys.stdout.flush()
 
 
+def wants_colour(environ: Mapping[str, str], *, tty: bool) -> bool:
+    """Colour codes only on a terminal, or when asked for.
+
+    Unlike sphinx-build, ``CI=true`` alone does not turn them on: the warnings
+    go to a pipe the build reads and to logs a person greps, one plain line each.
+    """
+    if "NO_COLOR" in environ or "NO_COLOUR" in environ:
+        return False
+    if "FORCE_COLOR" in environ or "FORCE_COLOUR" in environ:
+        return True
+    return tty and environ.get("TERM", "dumb").lower() not in {"dumb", "unknown"}
+
+
 def run(formats: Sequence[str], *, confdir: Path, srcdir: Path, work: Path) -> int:
     """Write ``formats`` (the first reads the sources) into ``work/<builder>``; 0 if every one was written."""
     mark("writers started")
     preload(confdir)
     mark("writers loaded")
-    from sphinx._cli.util.colour import disable_colour, terminal_supports_colour
+    from sphinx._cli.util.colour import disable_colour
 
-    if not terminal_supports_colour():  # as sphinx-build: no colour codes in a pipe or a log
+    if not wants_colour(os.environ, tty=sys.stderr.isatty()):
         disable_colour()
     first, *later = formats
     forked: dict[int, str] = {}
