@@ -76,3 +76,26 @@ def test_entry_types_map_to_csl_types(type_: str, subtype: str | None, expected:
 def test_unmappable_entries_are_refused_with_their_key(bad: Entry, message: str) -> None:
     with pytest.raises(bibtex_csl.BibTeXToCSLError, match=f"^badkey: .*{message}"):
         bibtex_csl.entries_to_csl([("badkey", bad)])
+
+
+def test_a_value_the_codec_would_not_change_skips_it() -> None:
+    """The rule that spares most fields latexcodec's lexer, tried against the codec itself."""
+    import codecs
+    import random
+    import string
+
+    import latexcodec  # noqa: F401  (registers the codec)
+
+    rng = random.Random(7)
+    plain = string.printable + "éüßњ–—’“”…\u00a0"
+    punctuation = "'\",.-!?<>{}[]^_&#@|/ \n\tab"
+    tried = 0
+    for i in range(20000):
+        value = "".join(rng.choice(plain if i % 2 else punctuation) for _ in range(rng.randint(1, 16)))
+        if bibtex_csl.NEEDS_DECODING.search(value):
+            continue
+        tried += 1
+        assert " ".join(codecs.decode(value, "ulatex").split()) == " ".join(value.split()), value
+    assert tried > 10000
+    for value in ("a -- b", "``q''", "\\'e", "x~y", "$-$", ",,q``"):
+        assert bibtex_csl.NEEDS_DECODING.search(value), value

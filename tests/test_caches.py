@@ -1,12 +1,14 @@
 """Every cache a build keeps changes how long it takes, never a byte of what it publishes.
 
-A build from nothing may start from three things kept from before: the
-preamble's precompiled LaTeX format (outside ``_build/``,
-``scholarly_edition.build.latexformat``), and, from the previous ``_build/``,
-the CSL processor's results and LaTeX's auxiliary files (``test_rebuild``).
-Here the same project is built with the format cache off, with an empty
-one (the format is made beside the first pass), and with the format that
-build kept; every published file must be the session edition's.
+A build from nothing may start from what was kept from before: outside
+``_build/``, the preamble's precompiled LaTeX format
+(``scholarly_edition.build.latexformat``), the CSL processor's results and
+the state the same LaTeX sources' passes settled on
+(``scholarly_edition.build.settled``); from the previous ``_build/``, the CSL
+results and LaTeX's auxiliary files (``test_rebuild``). Here the same
+project is built with the cache off, with an empty one (the format is made
+beside the first pass), and with what that build kept; every published
+file must be the session edition's.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import pytest
 from conftest import ROOT, STEM
 from test_reproducible import published
 
+from scholarly_edition.build import settled, timeline
 from scholarly_edition.build.latexformat import CACHE_ENV, OFF
+from scholarly_edition.build.timeline import TIMELINE_ENV
 
 STARTED_FROM_FORMAT = "(mylatexformat)Info: start reading document"
 """What mylatexformat writes into the log of a pass that starts from its format."""
@@ -31,12 +35,16 @@ def _build(out: Path, epoch: str, cache: str) -> str:
     subprocess.run(
         [sys.executable, "-m", "scholarly_edition.build", "--out", str(out)],
         cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": epoch, CACHE_ENV: cache},
+        env={**os.environ, "SOURCE_DATE_EPOCH": epoch, CACHE_ENV: cache, TIMELINE_ENV: str(out.with_suffix(".times"))},
         check=True,
         capture_output=True,
         timeout=600,
     )
     return (out / "latex" / f"{STEM}.log").read_text("utf-8", errors="replace")
+
+
+def _passes(out: Path) -> int:
+    return sum(moment == "xelatex started" for _, moment in timeline.read(out.with_suffix(".times")))
 
 
 @pytest.mark.slow
@@ -50,6 +58,8 @@ def test_the_same_bytes_without_a_cache_with_an_empty_one_and_with_a_kept_format
     warm = _build(tmp_path / "warm", edition.epoch, str(cache))
     assert STARTED_FROM_FORMAT not in without
     assert STARTED_FROM_FORMAT in warm, "the second build starts its passes from the kept format"
+    assert _passes(tmp_path / "off") == _passes(tmp_path / "cold") == 2, "from nothing: contents and index settle"
+    assert _passes(tmp_path / "warm") == 1, "the sources' settled state was kept: the first pass is the last"
     expected = published(edition.out)
     for name in ("off", "cold", "warm"):
         assert published(tmp_path / name) == expected, name
@@ -71,3 +81,21 @@ def test_a_format_from_other_files_is_not_used(edition, tmp_path: Path) -> None:
     assert published(tmp_path / "second") == published(edition.out)
     remade = json.loads(inputs.read_text("utf-8"))
     assert remade[name][0] == os.stat(name).st_size, "the format was made again from the files as they are"
+
+
+@pytest.mark.slow
+def test_a_settled_state_from_other_files_is_not_used(edition, tmp_path: Path) -> None:
+    """The kept state is not trusted when a TeX Live file the passes read has changed, nor for other sources."""
+    assert edition.epoch
+    cache = tmp_path / "cache"
+    _build(tmp_path / "first", edition.epoch, str(cache))
+    (entry,) = (cache / settled.FOLDER).glob("*/")
+    inputs = entry / "inputs.json"
+    recorded = json.loads(inputs.read_text("utf-8"))
+    name = next(n for n in recorded if n.endswith((".sty", ".otf", ".ttf", ".tfm")))
+    recorded[name][0] += 1
+    inputs.write_text(json.dumps(recorded), "utf-8")
+    _build(tmp_path / "second", edition.epoch, str(cache))
+    assert _passes(tmp_path / "second") == 2, "a changed input: the passes start from nothing"
+    assert published(tmp_path / "second") == published(edition.out)
+    assert json.loads(inputs.read_text("utf-8"))[name][0] == os.stat(name).st_size, "kept again, as the files are"

@@ -2,7 +2,8 @@
 
 xelatex runs only as often as the files it reads back need
 (:mod:`~scholarly_edition.build.passes`), from the auxiliary files an
-earlier build left when there are any, and from the preamble's
+earlier build left when there are any (the previous ``_build/``'s, or
+those the same sources settled on before, :mod:`~scholarly_edition.build.settled`), and from the preamble's
 precompiled format when one is kept (:mod:`~scholarly_edition.build.latexformat`).
 Some inputs keep xelatex busy for many minutes (one word of a few
 thousand letters does), so the passes run under one time limit
@@ -22,7 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarly_edition.build import passes
+from scholarly_edition.build import passes, settled
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latexformat import Formats
@@ -181,7 +182,10 @@ def make_pdf(
     latex_dir: Path, stem: str, env: dict[str, str], previous: Path | None, children: Children, latex: Latex
 ) -> tuple[str, str | None]:
     """LaTeX on the PDF's sources: (what to show of its log, its failure in one line, or None)."""
+    state = settled.entry(latex.cache, latex_dir, stem) if latex.cache else None
     carried = carry_latex_auxiliaries(previous, latex_dir, stem)
+    if state is not None and not carried:
+        carried = settled.restore(state, latex_dir, stem)
     formats = Formats(latex.cache, latex_dir, stem, env, children) if latex.cache else None
     if formats:
         formats.start()
@@ -195,6 +199,8 @@ def make_pdf(
     if formats:
         formats.wait()
     if not run.returncode and not run.timed_out:
+        if state is not None:
+            settled.keep(state, latex_dir, stem)
         return "", None
     log_file = latex_dir / f"{stem}.log"
     log = log_file.read_text("utf-8", errors="replace") if log_file.exists() else ""

@@ -27,6 +27,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from scholarly_edition.build import kept
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.timeline import mark
 
@@ -71,38 +72,8 @@ def key(tex: str, latex_dir: Path, stem: str) -> str | None:
     return digest.hexdigest()
 
 
-def _recorded(fls: Path, cwd: Path) -> dict[str, list[int]]:
-    """The files an ``-ini`` run read outside the LaTeX folder, with their sizes and times."""
-    found: dict[str, list[int]] = {}
-    for line in fls.read_text("utf-8", errors="replace").splitlines():
-        if not line.startswith("INPUT "):
-            continue
-        path = Path(line[6:])
-        path = path if path.is_absolute() else cwd / path
-        if path.parent.resolve() == cwd.resolve() or not path.is_file():
-            continue  # the LaTeX folder's files are in the key
-        stat = path.stat()
-        found[str(path)] = [stat.st_size, stat.st_mtime_ns]
-    engine = shutil.which("xelatex")
-    if engine:  # the engine itself: a format is only good for the binary that made it
-        stat = os.stat(engine)
-        found[engine] = [stat.st_size, stat.st_mtime_ns]
-    return found
-
-
 def _still_valid(entry: Path) -> bool:
-    try:
-        inputs = json.loads((entry / "inputs.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    for name, (size, mtime) in inputs.items():
-        try:
-            stat = os.stat(name)
-        except OSError:
-            return False
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-            return False
-    return (entry / "edition.fmt").is_file()
+    return kept.still_valid(entry) and (entry / "edition.fmt").is_file()
 
 
 class Formats:
@@ -143,7 +114,7 @@ class Formats:
         if self._ready is None:
             return []
         try:
-            return [Path(name) for name in json.loads((self._ready.parent / "inputs.json").read_text("utf-8"))]
+            return [Path(name) for name in json.loads((self._ready.parent / kept.INPUTS).read_text("utf-8"))]
         except (OSError, ValueError):
             return []
 
@@ -188,19 +159,12 @@ class Formats:
             mark("format made", self._env)
             if not (work / "edition.fmt").is_file() or not _dumped(proc.returncode, work / "edition.log"):
                 return
-            inputs = _recorded(work / "edition.fls", self._latex_dir)
-            (work / "inputs.json").write_text(json.dumps(inputs, sort_keys=True), "utf-8")
+            inputs = kept.recorded(work / "edition.fls", self._latex_dir, ("xelatex",))
+            (work / kept.INPUTS).write_text(json.dumps(inputs, sort_keys=True), "utf-8")
             for leftover in ("edition.fls", "edition.log"):
                 (work / leftover).unlink(missing_ok=True)
-            done = parent / f".done-{os.getpid()}-{threading.get_ident()}"
-            os.replace(work, done)
-            work.mkdir()  # for the TemporaryDirectory to remove
-            shutil.rmtree(self._entry, ignore_errors=True)
-            try:
-                os.replace(done, self._entry)
-            except OSError:  # another build made the same format at the same moment
-                shutil.rmtree(done, ignore_errors=True)
-        _prune(parent)
+            kept.put_in_place(work, self._entry)
+        kept.prune(parent, KEEP)
 
 
 NATIVE_FONTS = "! Can't \\dump a format with native fonts or font-mappings."
@@ -222,13 +186,3 @@ def _dumped(returncode: int, log: Path) -> bool:
         return False
     errors = [line for line in log.read_text("utf-8", errors="replace").splitlines() if line.startswith("! ")]
     return bool(errors) and all(line == NATIVE_FONTS for line in errors)
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(
-        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in entries[KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""Entries a build keeps for the next (formats, settled passes): what they were made from, and their turnover.
+
+An entry is a folder made whole or not at all, with ``inputs.json``: every
+file outside the LaTeX folder that went into it, with its size and time.
+An entry whose files have changed since (an upgraded TeX Live package, a
+new engine) is not used, and the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+INPUTS = "inputs.json"
+
+
+def recorded(fls: Path, latex_dir: Path, tools: tuple[str, ...]) -> dict[str, list[int]]:
+    """The files a run read outside ``latex_dir`` (its ``-recorder`` list), and ``tools``, with sizes and times."""
+    found: dict[str, list[int]] = {}
+    lines = fls.read_text("utf-8", errors="replace").splitlines() if fls.is_file() else []
+    for line in lines:
+        if not line.startswith("INPUT "):
+            continue
+        path = Path(line[6:])
+        path = path if path.is_absolute() else latex_dir / path
+        if path.parent.resolve() == latex_dir.resolve() or not path.is_file():
+            continue  # the LaTeX folder's files are in the entry's key
+        stat = path.stat()
+        found[str(path)] = [stat.st_size, stat.st_mtime_ns]
+    for tool in tools:  # the engine itself: what it made is only good for the binary that made it
+        if engine := shutil.which(tool):
+            stat = os.stat(engine)
+            found[engine] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def still_valid(entry: Path) -> bool:
+    """Whether every file the entry was made from is as it was."""
+    try:
+        inputs = json.loads((entry / INPUTS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    for name, (size, mtime) in inputs.items():
+        try:
+            stat = os.stat(name)
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def put_in_place(work: Path, entry: Path) -> None:
+    """Make the finished folder ``work`` the entry, replacing an old one; ``work`` is left empty."""
+    done = entry.parent / f".done-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+    os.replace(work, done)
+    work.mkdir()  # for the TemporaryDirectory that made it to remove
+    shutil.rmtree(entry, ignore_errors=True)
+    try:
+        os.replace(done, entry)
+    except OSError:  # another build made the same entry at the same moment
+        shutil.rmtree(done, ignore_errors=True)
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Keep the ``keep`` entries used most recently (a use touches the entry)."""
+    entries = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in entries[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
