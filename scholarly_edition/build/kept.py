@@ -8,6 +8,7 @@ new engine) is not used, and the newest few are kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -66,8 +67,17 @@ def put_in_place(work: Path, entry: Path) -> None:
         shutil.rmtree(done, ignore_errors=True)
 
 
+STALE_SECONDS = 3600.0
+"""A half-made entry (``.making-*``, ``.done-*``) this old was left by a build that was killed: removed."""
+
+
 def prune(folder: Path, keep: int) -> None:
-    """Keep the ``keep`` entries used most recently (a use touches the entry)."""
+    """Keep the ``keep`` entries used most recently (a use touches the entry), and no killed build's leftovers."""
+    now = time.time()
+    for left in folder.glob(".*-*"):
+        with contextlib.suppress(OSError):
+            if left.is_dir() and now - left.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(left, ignore_errors=True)
     entries = sorted(
         (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,

@@ -32,11 +32,11 @@ from scholarly_edition.build.project import Project
 from scholarly_edition.build.timeline import mark
 
 CITEPROC_CACHE = Path(".doctrees", "citeproc")
+"""The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
 CITEPROC_STORE = "citeproc"
 """The CSL processor's results kept between builds, beside the LaTeX formats (outside ``_build/``)."""
 STORE_DAYS = 30
 """A kept result no build has used for this long is removed."""
-"""The CSL processor's results, shared by the builders of one build and kept with ``_build/``."""
 
 
 class Finished(NamedTuple):
