@@ -85,3 +85,35 @@ def test_the_settled_state_is_keyed_by_what_sphinx_wrote_not_by_what_latex_did(t
     assert settled.key(latex, "doc") != first, "an image the document includes"
     (latex / "other.aux").write_text("", "utf-8")
     assert settled.key(latex, "doc") != settled.key(latex, "other")
+
+
+def test_a_cache_that_cannot_be_written_or_read_costs_a_pass_not_the_build(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from scholarly_edition.build import settled
+
+    latex = tmp_path / "latex"
+    latex.mkdir()
+    (latex / "doc.tex").write_text("x", "utf-8")
+    (latex / "doc.aux").write_text("\\relax", "utf-8")
+    (latex / "doc.toc").write_text("toc", "utf-8")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", "utf-8")
+    settled.keep(settled.entry(blocked, latex, "doc"), latex, "doc")  # no exception
+    entry = settled.entry(tmp_path / "cache", latex, "doc")
+    settled.keep(entry, latex, "doc")
+    assert (entry / "doc.aux").read_text("utf-8") == "\\relax"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    copy = shutil.copyfile
+
+    def removed_midway(source: Path, target: Path) -> object:
+        if Path(source).name == "doc.toc":  # another build pruned the entry while this one read it
+            raise FileNotFoundError(source)
+        return copy(source, target)
+
+    monkeypatch.setattr(shutil, "copyfile", removed_midway)
+    assert settled.restore(entry, fresh, "doc") == []
+    assert list(fresh.iterdir()) == [], "nothing half given"
+    monkeypatch.setattr(shutil, "copyfile", copy)
+    assert sorted(settled.restore(entry, fresh, "doc")) == ["doc.aux", "doc.toc"]

@@ -19,6 +19,7 @@ changed since is not used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -60,22 +61,36 @@ def entry(root: Path, latex_dir: Path, stem: str) -> Path:
 
 
 def restore(entry: Path, latex_dir: Path, stem: str) -> list[str]:
-    """Put the kept files into ``latex_dir``: the names given, or none if nothing valid is kept."""
+    """Put the kept files into ``latex_dir``: the names given, or none if nothing valid is kept.
+
+    The entry is only a head start: one another build removes while it is
+    being read is none at all, and the passes start from nothing.
+    """
     if not kept.still_valid(entry):
         return []
-    given = []
-    for ext in KEPT:
-        found = entry / f"{stem}.{ext}"
-        target = latex_dir / found.name
-        if found.is_file() and not target.exists():
-            shutil.copyfile(found, target)
-            given.append(target.name)
-    os.utime(entry)  # in use: the pruning keeps the newest
+    given: list[str] = []
+    try:
+        for ext in KEPT:
+            found = entry / f"{stem}.{ext}"
+            target = latex_dir / found.name
+            if found.is_file() and not target.exists():
+                shutil.copyfile(found, target)
+                given.append(target.name)
+        os.utime(entry)  # in use: the pruning keeps the newest
+    except OSError:
+        for name in given:
+            (latex_dir / name).unlink(missing_ok=True)
+        return []
     return given
 
 
 def keep(entry: Path, latex_dir: Path, stem: str) -> None:
-    """Keep what the passes settled on, after a PDF was made from it."""
+    """Keep what the passes settled on, after a PDF was made from it; a cache that cannot be written is no failure."""
+    with contextlib.suppress(OSError):
+        _keep(entry, latex_dir, stem)
+
+
+def _keep(entry: Path, latex_dir: Path, stem: str) -> None:
     folder = entry.parent
     folder.mkdir(parents=True, exist_ok=True)
     if kept.still_valid(entry):
