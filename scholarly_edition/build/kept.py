@@ -28,7 +28,7 @@ def recorded(fls: Path, latex_dir: Path, tools: tuple[str, ...]) -> dict[str, li
             continue
         path = Path(line[6:])
         path = path if path.is_absolute() else latex_dir / path
-        if path.parent.resolve() == latex_dir.resolve() or not path.is_file():
+        if path.resolve().is_relative_to(latex_dir.resolve()) or not path.is_file():
             continue  # the LaTeX folder's files are in the entry's key
         stat = path.stat()
         found[str(path)] = [stat.st_size, stat.st_mtime_ns]
@@ -36,6 +36,35 @@ def recorded(fls: Path, latex_dir: Path, tools: tuple[str, ...]) -> dict[str, li
         if engine := shutil.which(tool):
             stat = os.stat(engine)
             found[engine] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def installed(tool: str) -> dict[str, list[int]]:
+    """Every file of ``tool``'s installation, as :func:`recorded` lists them: the command and its library.
+
+    The library is where Debian's and TeX Live's xindy keep their modules:
+    ``../lib/TOOL`` and ``../share/TOOL`` beside the command, or
+    ``../../TOOL`` beside the script a TeX Live link points to.
+    """
+    command = shutil.which(tool)
+    if not command:
+        return {}
+    real = Path(command).resolve()
+    places = [Path(command).parent.parent / part / tool for part in ("lib", "share")]
+    places += [real.parent.parent.parent / tool, Path(command).parent]
+    found: dict[str, list[int]] = {}
+    for place in dict.fromkeys(places):
+        if place == Path(command).parent:  # a bin folder: only the tool's own files in it
+            files = [Path(command), real, *place.glob(f"{tool}.*")]
+        elif place.is_dir():
+            files = sorted(place.rglob("*"))
+        else:
+            continue
+        for path in files:
+            with contextlib.suppress(OSError):
+                if path.is_file():
+                    stat = path.stat()
+                    found[str(path)] = [stat.st_size, stat.st_mtime_ns]
     return found
 
 

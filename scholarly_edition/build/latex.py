@@ -113,9 +113,20 @@ def _index_style(latex_dir: Path, options: str) -> str:
 
 
 def typeset(
-    latex_dir: Path, env: dict[str, str], stem: str, children: Children, timeout: float, formats: Formats | None = None
+    latex_dir: Path,
+    env: dict[str, str],
+    stem: str,
+    children: Children,
+    timeout: float,
+    formats: Formats | None = None,
+    *,
+    max_passes: int = passes.MAX_PASSES,
 ) -> Run:
-    """xelatex as often as the files it reads back need (:mod:`~scholarly_edition.build.passes`), then the PDF."""
+    """xelatex as often as the files it reads back need (:mod:`~scholarly_edition.build.passes`), then the PDF.
+
+    Unsettled after ``max_passes``, the run says so (``settled`` false); with
+    ``max_passes=1`` that is a state that did not reproduce itself, and no PDF is made from it.
+    """
     options = latex_env(latex_dir).get("XINDYOPTS", "")
     steps = Steps(latex_dir, env, children, timeout)
     ind, idx, tex = (latex_dir / f"{stem}.{ext}" for ext in ("ind", "idx", "tex"))
@@ -126,7 +137,8 @@ def typeset(
             ind.write_text(empty, "utf-8")
     page_count_read: bool | None = None
     indexing: IndexGate | None = None
-    for _ in range(passes.MAX_PASSES):
+    settled_now = False
+    for _ in range(max_passes):
         before = passes.read_back(latex_dir, stem)
         fmt = formats.ready() if formats else None
         run = steps.run(xelatex_command(stem, fmt))
@@ -148,7 +160,9 @@ def typeset(
             indexed = passes.digest(idx)
             if not (idx.is_file() and idx.stat().st_size):
                 ind.write_text("", "utf-8")  # as Sphinx's latexmkrc does: xindy fails on an empty index
-            elif _without_index(before) == _without_index(after) or not waits_at_gate(latex_dir, stem):
+            elif (
+                _without_index(before) == _without_index(after) or max_passes == 1 or not waits_at_gate(latex_dir, stem)
+            ):
                 # only the index can call for another pass, or the next pass would not wait for it
                 made = steps.run(xindy_command(stem, options))
                 if made.returncode or made.timed_out:
@@ -159,6 +173,7 @@ def typeset(
                 continue
             after = passes.read_back(latex_dir, stem)
         if before == after:
+            settled_now = True
             break
         if passes.only_page_count_differs(before, after):
             if page_count_read is None:  # read the inputs only when the answer matters
@@ -166,12 +181,20 @@ def typeset(
                 inputs = [tex, *recorded, *(formats.inputs() if formats else [])]
                 page_count_read = passes.reads_page_count(texts(inputs))
             if not page_count_read:
+                settled_now = True
                 break
     if indexing is not None:
         made = indexing.close()
         if made.returncode or made.timed_out:
             return made
-    return steps.run(["xdvipdfmx", "-E", "-o", f"{stem}.pdf", f"{stem}.xdv"])
+    if not settled_now and max_passes == 1:
+        return Run(0, b"".join(steps.output), timed_out=False, settled=False)
+    return steps.run(["xdvipdfmx", "-E", "-o", f"{stem}.pdf", f"{stem}.xdv"])._replace(settled=settled_now)
+
+
+def _start_afresh(latex_dir: Path, stem: str, given: list[str]) -> None:
+    for name in [*given, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
+        (latex_dir / name).unlink(missing_ok=True)
 
 
 def _without_index(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -184,22 +207,33 @@ def make_pdf(
     """LaTeX on the PDF's sources: (what to show of its log, its failure in one line, or None)."""
     state = settled.entry(latex.cache, latex_dir, stem) if latex.cache else None
     carried = carry_latex_auxiliaries(previous, latex_dir, stem)
-    if state is not None and not carried:
-        carried = settled.restore(state, latex_dir, stem)
+    restored = settled.restore(state, latex_dir, stem) if state is not None and not carried else []
     formats = Formats(latex.cache, latex_dir, stem, env, children) if latex.cache else None
     if formats:
         formats.start()
-    run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
-    if run.returncode and carried and not run.timed_out:
-        # an earlier build's auxiliary files may name commands this one no longer defines:
-        # LaTeX from nothing decides whether the fault is in the sources
-        for name in [*carried, f"{stem}.fls", f"{stem}.log", f"{stem}.xdv"]:
-            (latex_dir / name).unlink(missing_ok=True)
+    if restored:
+        # the state these sources ended with before: one pass must write it back as it read it
+        run = typeset(latex_dir, env, stem, children, latex.timeout, formats, max_passes=1)
+        if not run.timed_out and (not run.settled or run.returncode):
+            if state is not None:
+                settled.forget(state)  # something it was not keyed by has changed: made again from nothing
+            _start_afresh(latex_dir, stem, restored)
+            run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
+            restored = []
+    else:
         run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
+        if run.returncode and carried and not run.timed_out:
+            # an earlier build's auxiliary files may name commands this one no longer defines:
+            # LaTeX from nothing decides whether the fault is in the sources
+            _start_afresh(latex_dir, stem, carried)
+            run = typeset(latex_dir, env, stem, children, latex.timeout, formats)
+            carried = []
     if formats:
         formats.wait()
     if not run.returncode and not run.timed_out:
-        if state is not None:
+        if state is not None and run.settled and not carried and not restored:
+            # only a state reached from nothing: one settled from an earlier version's files
+            # may be another of the states the document can rest in
             settled.keep(state, latex_dir, stem)
         return "", None
     log_file = latex_dir / f"{stem}.log"

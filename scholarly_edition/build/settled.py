@@ -12,9 +12,16 @@ The PDF is the earlier build's byte for byte, since xelatex then reads what
 its own last pass read.
 
 An entry is keyed by every file Sphinx wrote into the LaTeX folder (the
-``.tex``, the local packages, the images); each TeX Live file the passes
-read is recorded with its size and time, and an entry whose files have
-changed since is not used.
+``.tex``, the local packages, the images); each TeX Live file the last
+pass read (the preamble's format among them) and every file of xindy's
+installation is recorded with its size and time, and an entry whose files
+have changed since is not used. System fonts, which XeTeX finds through
+fontconfig, are not in its recorder's list: a font that moves anything
+makes the pass read back something other than it read, and then the entry
+is dropped and the PDF made from nothing (:func:`~scholarly_edition.build.latex.make_pdf`).
+Only a state reached from nothing is kept, and only one that settled: a
+rebuild that started from an earlier version's files may come to rest in
+another of the states a document can rest in.
 """
 
 from __future__ import annotations
@@ -51,8 +58,7 @@ def key(latex_dir: Path, stem: str) -> str:
 
 
 def _written_by_latex(name: str, stem: str) -> bool:
-    base, dot, ext = name.partition(".")
-    return dot == "." and base == stem and ext in WRITTEN_BY_LATEX
+    return any(name == f"{stem}.{ext}" for ext in WRITTEN_BY_LATEX)
 
 
 def entry(root: Path, latex_dir: Path, stem: str) -> Path:
@@ -76,12 +82,18 @@ def restore(entry: Path, latex_dir: Path, stem: str) -> list[str]:
             if found.is_file() and not target.exists():
                 shutil.copyfile(found, target)
                 given.append(target.name)
-        os.utime(entry)  # in use: the pruning keeps the newest
     except OSError:
         for name in given:
             (latex_dir / name).unlink(missing_ok=True)
         return []
+    with contextlib.suppress(OSError):  # a cache this build may read but not write
+        os.utime(entry)  # in use: the pruning keeps the newest
     return given
+
+
+def forget(entry: Path) -> None:
+    """Drop an entry its sources did not reproduce: the next build from nothing keeps a new one."""
+    shutil.rmtree(entry, ignore_errors=True)
 
 
 def keep(entry: Path, latex_dir: Path, stem: str) -> None:
@@ -102,7 +114,8 @@ def _keep(entry: Path, latex_dir: Path, stem: str) -> None:
             found = latex_dir / f"{stem}.{ext}"
             if found.is_file():
                 shutil.copyfile(found, work / found.name)
-        inputs = kept.recorded(latex_dir / f"{stem}.fls", latex_dir, ("xelatex", "xindy"))
+        inputs = kept.recorded(latex_dir / f"{stem}.fls", latex_dir, ("xelatex",))
+        inputs |= kept.installed("xindy")  # its modules: the index is not made again when the entries are the same
         (work / kept.INPUTS).write_text(json.dumps(inputs, sort_keys=True), "utf-8")
         kept.put_in_place(work, entry)
     kept.prune(folder, KEEP)

@@ -24,6 +24,8 @@ class Run(NamedTuple):
     returncode: int
     output: bytes
     timed_out: bool
+    settled: bool = True
+    """Of a whole typesetting: whether the files the passes read back stopped changing."""
 
 
 class Steps:
