@@ -144,9 +144,9 @@ def wants_colour(environ: Mapping[str, str], *, tty: bool) -> bool:
     Unlike sphinx-build, ``CI=true`` alone does not turn them on: the warnings
     go to a pipe the build reads and to logs a person greps, one plain line each.
     """
-    if "NO_COLOR" in environ or "NO_COLOUR" in environ:
+    if environ.get("NO_COLOR") or environ.get("NO_COLOUR"):  # set and not empty, as no-color.org has it
         return False
-    if "FORCE_COLOR" in environ or "FORCE_COLOUR" in environ:
+    if environ.get("FORCE_COLOR") or environ.get("FORCE_COLOUR"):
         return True
     return tty and environ.get("TERM", "dumb").lower() not in {"dumb", "unknown"}
 
