@@ -107,10 +107,10 @@ def prune(folder: Path, keep: int) -> None:
         with contextlib.suppress(OSError):
             if left.is_dir() and now - left.stat().st_mtime > STALE_SECONDS:
                 shutil.rmtree(left, ignore_errors=True)
-    entries = sorted(
-        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in entries[keep:]:
+    used: list[tuple[float, Path]] = []
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):  # another build may be removing it now
+            if path.is_dir() and not path.name.startswith("."):
+                used.append((path.stat().st_mtime, path))
+    for _, old in sorted(used, reverse=True)[keep:]:
         shutil.rmtree(old, ignore_errors=True)
