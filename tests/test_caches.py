@@ -24,7 +24,7 @@ from conftest import ROOT, STEM
 from test_reproducible import published
 
 from scholarly_edition.build import settled, timeline
-from scholarly_edition.build.latexformat import CACHE_ENV, OFF
+from scholarly_edition.build.kept import CACHE_ENV, OFF
 from scholarly_edition.build.timeline import TIMELINE_ENV
 
 STARTED_FROM_FORMAT = "(mylatexformat)Info: start reading document"

@@ -48,7 +48,7 @@ from faults import (
 from scholarly_edition.build import BuildFailed, latex, publish
 from scholarly_edition.build.checkpoints import FAULT_ENV, MOMENTS
 from scholarly_edition.build.children import Children
-from scholarly_edition.build.latexformat import CACHE_ENV, OFF
+from scholarly_edition.build.kept import CACHE_ENV, OFF
 
 _TALLY = {"tried": 0, "whole": 0, "left running": 0}
 PUBLISHED_BY = MOMENTS.index("switched")

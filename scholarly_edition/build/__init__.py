@@ -10,14 +10,16 @@ exactly as they were, and no process of its own running (:mod:`.children`).
 Two results that depend only on their inputs are carried from the previous
 build, so a rebuild does not pay for them again: the CSL processor's output
 and LaTeX's auxiliary files, from which xelatex runs again only until they
-stop changing, as it would from scratch (:mod:`.passes`). The preamble's
-precompiled LaTeX format is kept outside ``_build/`` (:mod:`.latexformat`).
-None of them changes a published byte.
+stop changing, as it would from scratch (:mod:`.passes`). Outside
+``_build/`` (:mod:`.kept`) are kept the preamble's precompiled LaTeX format
+(:mod:`.latexformat`), the CSL results, and the state the passes settled
+on from nothing (:mod:`.settled`). None of them changes a published byte.
 
 The modules: ``project`` (what is built), ``run`` (the build's processes),
 ``writers`` (one reading, every format), ``latex`` (LaTeX's passes and
 their time limit), ``passes`` (how many), ``steps`` (the PDF's commands
 under one time limit), ``latexformat`` (the precompiled preamble),
+``settled`` (the passes' settled state), ``kept`` (what those keep outside ``_build/``),
 ``timeline`` (when each step ran), ``publish`` (the destination, its lock
 and the atomic swap), ``children`` and ``guard`` (no process left behind),
 ``checkpoints`` (the moments the fault tests stop a build at), ``errors``;
@@ -31,7 +33,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarly_edition.build import latexformat, publish
+from scholarly_edition.build import kept, publish
 from scholarly_edition.build.checkpoints import checkpoint
 from scholarly_edition.build.children import Children
 from scholarly_edition.build.errors import BuildFailed, Refused, Stopped
@@ -81,7 +83,7 @@ def build(
         latex_timeout or timeout_from_env(env.get(TIMEOUT_ENV)),
         dest / publish.LATEX_FAILED,
         project.srcdir,
-        latexformat.cache_root(env),
+        kept.cache_root(env),
     )
     publish.claim(dest)
     checkpoint("claimed")

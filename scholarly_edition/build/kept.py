@@ -1,4 +1,4 @@
-"""Entries a build keeps for the next (formats, settled passes): what they were made from, and their turnover.
+"""What a build keeps for the next, outside ``_build/``: where, what each entry was made from, and turnover.
 
 An entry is a folder made whole or not at all, with ``inputs.json``: every
 file outside the LaTeX folder that went into it, with its size and time.
@@ -16,18 +16,28 @@ import threading
 import time
 from pathlib import Path
 
+from scholarly_edition.build.passes import read_by
+
 INPUTS = "inputs.json"
+CACHE_ENV = "SCHOLARLY_EDITION_CACHE"
+OFF = "off"
+
+
+def cache_root(env: dict[str, str]) -> Path | None:
+    """Where a build keeps what it may reuse (formats, CSL results, settled passes); None when that is off."""
+    chosen = env.get(CACHE_ENV, "")
+    if chosen == OFF:
+        return None
+    if chosen:
+        return Path(chosen)
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home(), ".cache"))
+    return Path(base, "scholarly-edition")
 
 
 def recorded(fls: Path, latex_dir: Path, tools: tuple[str, ...]) -> dict[str, list[int]]:
     """The files a run read outside ``latex_dir`` (its ``-recorder`` list), and ``tools``, with sizes and times."""
     found: dict[str, list[int]] = {}
-    lines = fls.read_text("utf-8", errors="replace").splitlines() if fls.is_file() else []
-    for line in lines:
-        if not line.startswith("INPUT "):
-            continue
-        path = Path(line[6:])
-        path = path if path.is_absolute() else latex_dir / path
+    for path in read_by(fls):
         if path.resolve().is_relative_to(latex_dir.resolve()) or not path.is_file():
             continue  # the LaTeX folder's files are in the entry's key
         stat = path.stat()

@@ -29,8 +29,6 @@ from scholarly_edition.build.errors import BuildFailed
 from scholarly_edition.build.latexformat import Formats
 from scholarly_edition.build.steps import GATE, IndexGate, Run, Steps, texts, waits_at_gate
 
-LATEX_AUXILIARIES = ("aux", "toc", "out", "idx", "ind", "lof", "lot")
-"""What a pass reads back from an earlier run: with them one pass may do, without them two."""
 TIMEOUT_ENV = "SCHOLARLY_EDITION_LATEX_TIMEOUT"
 TIMEOUT = 120.0
 """Seconds LaTeX's passes may take together: the edition's first build needs about four, a rebuild about two."""
@@ -56,7 +54,7 @@ class Latex:
     kept: Path
     srcdir: Path
     cache: Path | None = None
-    """The cache kept between builds (the preamble's formats, the CSL results), or None when it is off."""
+    """The cache kept between builds (the preamble's formats, the CSL results, the settled passes), or None when off."""
 
 
 def timeout_from_env(value: str | None) -> float:
@@ -313,7 +311,7 @@ def carry_latex_auxiliaries(previous: Path | None, latex_dir: Path, stem: str) -
     if not source or not source.is_dir():
         return []
     carried = []
-    for ext in LATEX_AUXILIARIES:
+    for ext in passes.AUXILIARIES:
         old = source / f"{stem}.{ext}"
         if old.is_file() and not (latex_dir / old.name).exists():
             shutil.copy2(old, latex_dir / old.name)

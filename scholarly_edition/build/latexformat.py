@@ -9,7 +9,7 @@ system font in a format), is read on every pass. A pass with the format
 writes the same bytes as one without, which a test holds it to.
 
 A format is made the first time a preamble is seen, beside the first pass
-(which runs without it), and kept under :func:`cache_root`, keyed by the
+(which runs without it), and kept under :func:`~scholarly_edition.build.kept.cache_root`, keyed by the
 preamble's text, the local files it reads and the TeX format it starts
 from. Every TeX Live file it read is recorded with its size and time, so
 an upgraded package makes a new format rather than a wrong PDF.
@@ -33,22 +33,9 @@ from scholarly_edition.build.timeline import mark
 
 MARKER = r"\EditionKeepPreamblePage\csname endofdump\endcsname\EditionPutBackPreamblePage"
 """The line where the part of the preamble a format holds ends (editiondesign.sty defines its commands)."""
-CACHE_ENV = "SCHOLARLY_EDITION_CACHE"
-OFF = "off"
 KEEP = 3
 """Formats kept: the newest few, for a few branches' preambles (about 10 MB each)."""
 LOCAL_SUFFIXES = (".sty", ".cls", ".cfg", ".def", ".clo", ".fd", ".ldf", ".tex")
-
-
-def cache_root(env: dict[str, str]) -> Path | None:
-    """Where a build keeps what it may reuse (the formats, the CSL results), or None when that is off."""
-    chosen = env.get(CACHE_ENV, "")
-    if chosen == OFF:
-        return None
-    if chosen:
-        return Path(chosen)
-    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home(), ".cache"))
-    return Path(base, "scholarly-edition")
 
 
 def preloaded_part(tex: str) -> str | None:

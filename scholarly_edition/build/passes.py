@@ -22,6 +22,8 @@ from pathlib import Path
 
 READ_BACK = ("aux", "toc", "out", "lof", "lot", "ind")
 """What a pass writes for the next one to read (the index through xindy)."""
+AUXILIARIES = (*READ_BACK, "idx")
+"""What a later run may start from: what a pass reads back, and the index entries that index was made from."""
 MAX_PASSES = 5
 PAGE_COUNT = re.compile(rb"^\\gdef \\@abspage@last\{\d+\}$", re.MULTILINE)
 PAGE_COUNT_READERS = ("abspage@last", "PreviousTotalPages")
@@ -55,16 +57,23 @@ def reads_page_count(texts: Iterable[str]) -> bool:
     return any(name in text for text in texts for name in PAGE_COUNT_READERS)
 
 
-def recorded_inputs(fls: Path) -> list[Path]:
-    """The files a pass read, from its ``-recorder`` list."""
+def read_by(fls: Path) -> list[Path]:
+    """Every file a run read, once each, from its ``-recorder`` list (relative names under the folder it ran in)."""
     if not fls.is_file():
         return []
     seen: dict[str, None] = {}
-    for line in fls.read_text("utf-8", errors="replace").splitlines():
-        if line.startswith("INPUT ") and not line.endswith((".fmt", ".aux", ".toc", ".out", ".ind", ".tfm")):
-            seen.setdefault(line[6:], None)
     base = fls.parent
+    for line in fls.read_text("utf-8", errors="replace").splitlines():
+        if line.startswith("PWD "):  # the run's folder: an -output-directory run writes its list elsewhere
+            base = Path(line[4:])
+        elif line.startswith("INPUT "):
+            seen.setdefault(line[6:], None)
     return [p if p.is_absolute() else base / p for p in map(Path, seen)]
+
+
+def recorded_inputs(fls: Path) -> list[Path]:
+    """The files a pass read that may hold TeX code (not its format, the files passes write back, or metrics)."""
+    return [p for p in read_by(fls) if not p.name.endswith((".fmt", ".aux", ".toc", ".out", ".ind", ".tfm"))]
 
 
 def empty_index(style: str) -> str | None:

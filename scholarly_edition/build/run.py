@@ -124,7 +124,7 @@ def run_all(
             if fmt not in formats:
                 continue
             if code != "0":
-                finished[fmt] = Finished("", f"{fmt}: sphinx-build exited {code}")
+                finished[fmt] = Finished("", f"{fmt}: Sphinx exited {code}")
             elif fmt == "pdf":
                 typesetting = pool.submit(_typeset, project, work, env, previous, children, latex, started)
             else:
@@ -134,7 +134,7 @@ def run_all(
         if typesetting is not None:
             finished["pdf"] = typesetting.result()
         for fmt in formats:
-            finished.setdefault(fmt, Finished("", f"{fmt}: sphinx-build exited {proc.returncode or 'early'}"))
+            finished.setdefault(fmt, Finished("", f"{fmt}: Sphinx exited {proc.returncode or 'early'}"))
     finally:
         children.reap(proc)
         children.stop()

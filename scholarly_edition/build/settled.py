@@ -35,11 +35,9 @@ import tempfile
 from pathlib import Path
 
 from scholarly_edition.build import kept
-from scholarly_edition.build.passes import READ_BACK
+from scholarly_edition.build.passes import AUXILIARIES
 
-KEPT = (*READ_BACK, "idx")
-"""What is kept: what a pass reads back, and the index entries the kept index was made from."""
-WRITTEN_BY_LATEX = frozenset({*KEPT, "log", "fls", "xdv", "pdf", "fmt", "ind-gate", "ilg"})
+WRITTEN_BY_LATEX = frozenset({*AUXILIARIES, "log", "fls", "xdv", "pdf", "fmt", "ind-gate", "ilg"})
 """What a pass or xindy writes into the LaTeX folder: never part of the key."""
 KEEP = 8
 """Entries kept: the newest few (a few kB each)."""
@@ -76,7 +74,7 @@ def restore(entry: Path, latex_dir: Path, stem: str) -> list[str]:
         return []
     given: list[str] = []
     try:
-        for ext in KEPT:
+        for ext in AUXILIARIES:
             found = entry / f"{stem}.{ext}"
             target = latex_dir / found.name
             if found.is_file() and not target.exists():
@@ -110,7 +108,7 @@ def _keep(entry: Path, latex_dir: Path, stem: str) -> None:
         return
     with tempfile.TemporaryDirectory(dir=folder, prefix=".making-") as tmp:
         work = Path(tmp)
-        for ext in KEPT:
+        for ext in AUXILIARIES:
             found = latex_dir / f"{stem}.{ext}"
             if found.is_file():
                 shutil.copyfile(found, work / found.name)

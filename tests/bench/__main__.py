@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scholarly_edition.build import timeline
-from scholarly_edition.build.latexformat import CACHE_ENV, OFF
+from scholarly_edition.build.kept import CACHE_ENV, OFF
 from scholarly_edition.build.timeline import TIMELINE_ENV
 
 from . import browser, lighthouse, measure, peer, project, report, synthetic

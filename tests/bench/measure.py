@@ -129,14 +129,18 @@ def repeat(
     for _ in range(warmup):
         once(False)
     timed = [once(False) for _ in range(runs)]
-    result = {
+    return figures(timed, [once(True) for _ in range(tree_runs)])
+
+
+def figures(timed: Sequence[Run], sampled: Sequence[Run] = ()) -> dict[str, Summary]:
+    """Time and memory over the timed runs; the process tree's memory over the sampled ones, if any."""
+    found = {
         "seconds": Summary.of([r.seconds for r in timed]),
         "largest_process_mb": Summary.of([r.largest_mb for r in timed]),
     }
-    if tree_runs:
-        sampled = [once(True) for _ in range(tree_runs)]
-        result["process_tree_mb"] = Summary.of([r.tree_mb or 0.0 for r in sampled])
-    return result
+    if sampled:
+        found["process_tree_mb"] = Summary.of([r.tree_mb or 0.0 for r in sampled])
+    return found
 
 
 @dataclass(frozen=True)
@@ -168,20 +172,8 @@ def alternate(
         ours(False)
         peer(False)
     pairs = [(ours(False), peer(False)) for _ in range(runs)]
-    mine = [a for a, _ in pairs]
-    theirs = [b for _, b in pairs]
-    found = {
-        "seconds": Summary.of([r.seconds for r in mine]),
-        "largest_process_mb": Summary.of([r.largest_mb for r in mine]),
-    }
-    if tree_runs:
-        sampled = [ours(True) for _ in range(tree_runs)]
-        found["process_tree_mb"] = Summary.of([r.tree_mb or 0.0 for r in sampled])
     return SideBySide(
-        ours=found,
-        peer={
-            "seconds": Summary.of([r.seconds for r in theirs]),
-            "largest_process_mb": Summary.of([r.largest_mb for r in theirs]),
-        },
+        ours=figures([a for a, _ in pairs], [ours(True) for _ in range(tree_runs)]),
+        peer=figures([b for _, b in pairs]),
         ratio=Summary.of([a.seconds / b.seconds for a, b in pairs]),
     )
